@@ -1,0 +1,32 @@
+"""The sans-I/O core imports without aiohttp or asyncio: no module of it may do I/O."""
+
+import subprocess
+import sys
+
+CORE = [
+    "assistant_stream",
+    "assistant_stream.sse",
+    "assistant_stream.events",
+    "assistant_stream.types",
+    "assistant_stream._converter",
+    "assistant_stream._decode",
+    "assistant_stream._hotpath",
+]
+
+
+def test_core_imports_with_io_libraries_blocked() -> None:
+    """Importing the core with aiohttp and asyncio made unimportable still works."""
+    code = (
+        "import sys\n"
+        "sys.modules['aiohttp'] = None\n"
+        "sys.modules['asyncio'] = None\n"
+        f"for name in {CORE!r}:\n"
+        "    __import__(name)\n"
+        "from assistant_stream import SSEDecoder, decode_event\n"
+        "events = SSEDecoder().feed(b'event: done\\ndata: [DONE]\\n\\n')\n"
+        "print(decode_event(events[0].event, events[0].data).event)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (0, "done\n") == (result.returncode, result.stdout), result.stderr
