@@ -73,15 +73,24 @@ def _text_block(block: dict[str, Any]) -> TextDeltaBlock | None:
     return None
 
 
-def message_delta(payload: Any) -> MessageDeltaEvent | None:
-    """Build a message delta whose content is text blocks without annotations, or ``None``."""
+def _envelope(payload: Any, default_object: str) -> tuple[str, str, dict[str, Any]] | None:
+    """The ``id``, ``object`` and ``delta`` that both delta events carry, if well typed."""
     if type(payload) is not dict:
         return None
     ident = payload.get("id")
-    obj = payload.get("object", _MESSAGE_DELTA)
+    obj = payload.get("object", default_object)
     delta = payload.get("delta")
     if type(ident) is not str or type(obj) is not str or type(delta) is not dict:
         return None
+    return ident, obj, delta
+
+
+def message_delta(payload: Any) -> MessageDeltaEvent | None:
+    """Build a message delta whose content is text blocks without annotations, or ``None``."""
+    envelope = _envelope(payload, _MESSAGE_DELTA)
+    if envelope is None:
+        return None
+    ident, obj, delta = envelope
     role = delta.get("role")
     content = delta.get("content")
     if not _is_optional_str(role):
@@ -140,13 +149,10 @@ _TOOL_CALLS: Final = {
 
 def run_step_delta(payload: Any) -> RunStepDeltaEvent | None:
     """Build a step delta of function or code-input fragments (no outputs), or ``None``."""
-    if type(payload) is not dict:
+    envelope = _envelope(payload, _RUN_STEP_DELTA)
+    if envelope is None:
         return None
-    ident = payload.get("id")
-    obj = payload.get("object", _RUN_STEP_DELTA)
-    delta = payload.get("delta")
-    if type(ident) is not str or type(obj) is not str or type(delta) is not dict:
-        return None
+    ident, obj, delta = envelope
     details = delta.get("step_details")
     if type(details) is not dict or details.get("type") != "tool_calls":
         return None

@@ -7,7 +7,17 @@ than reusing another module's strategies in ways it did not mean.
 
 from __future__ import annotations
 
+import functools
+import operator
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
+
+import attrs
 from hypothesis import strategies as st
+
+from assistant_stream._converter import TAGGED_UNIONS
+from assistant_stream.types import run as run_types
+from assistant_stream.types.shared import JSONObject, Metadata
 
 __all__ = [
     "SSE_FIELD_NAMES",
@@ -16,6 +26,8 @@ __all__ = [
     "SSE_TRICKY_CHARACTERS",
     "chunked",
     "cut_points",
+    "json_objects",
+    "models",
     "sse_bodies",
     "sse_blocks",
     "sse_line_terminators",
@@ -157,3 +169,104 @@ def sse_bodies(draw: st.DrawFn, max_blocks: int = 5) -> bytes:
     if draw(st.integers(0, 3)) == 0:  # the connection dropped somewhere
         body = body[: draw(st.integers(0, len(body)))]
     return body
+
+
+# ---------------------------------------------------------------------------------------------
+# Models: instances of assistant_stream.types classes, with every field drawn
+# ---------------------------------------------------------------------------------------------
+
+#: Text that JSON can carry (no lone surrogates), including non-ASCII.
+json_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+#: Integers as JSON carries them losslessly, and finite floats.
+json_ints = st.integers(-(2**53), 2**53)
+json_floats = st.floats(allow_nan=False, allow_infinity=False)
+json_scalars = st.one_of(st.none(), st.booleans(), json_ints, json_floats, json_text)
+_json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(json_text, inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def json_objects() -> st.SearchStrategy[dict[str, Any]]:
+    """Free-form JSON objects (schemas, metadata, raw unknown members)."""
+    return st.dictionaries(json_text, _json_values, max_size=3)
+
+
+_UNKNOWN_OF: dict[Any, type] = dict(TAGGED_UNIONS)
+_UNKNOWN_OF[run_types.AssistantResponseFormatOption] = run_types.UnknownResponseFormat
+
+
+def _known_tags(unknown: type) -> set[str]:
+    union = next(u for u, fallback in _UNKNOWN_OF.items() if fallback is unknown)
+    return {
+        attrs.fields_dict(member)["type"].default
+        for member in get_args(union)
+        if member is not unknown and member is not str
+    }
+
+
+@functools.cache
+def _unknown_members(unknown: type) -> st.SearchStrategy[Any]:
+    """An ``Unknown...`` member: a tag nobody knows, and a raw object consistent with it."""
+    fields = attrs.fields_dict(unknown)
+    known = _known_tags(unknown)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Any:
+        tag = draw(json_text.filter(lambda t: t not in known))
+        raw = {k: v for k, v in draw(json_objects()).items() if k not in ("type", "index", "id")}
+        raw["type"] = tag
+        extra: dict[str, Any] = {}
+        if "index" in fields:
+            extra["index"] = draw(st.none() | st.integers(0, 9))
+            if extra["index"] is not None:
+                raw["index"] = extra["index"]
+        if "id" in fields:
+            extra["id"] = draw(st.none() | json_text)
+            if extra["id"] is not None:
+                raw["id"] = extra["id"]
+        return unknown(type=tag, raw=raw, **extra)
+
+    return build()
+
+
+def _values(type_: Any) -> st.SearchStrategy[Any]:
+    """Values of a field type, as the converter would produce them from wire JSON."""
+    if type_ in (JSONObject, Metadata):
+        return json_objects()
+    simple = {str: json_text, int: json_ints, float: json_floats, bool: st.booleans()}
+    if type_ in simple:
+        return simple[type_]
+    if attrs.has(type_):
+        return models(type_)
+    if get_origin(type_) is tuple:
+        return st.lists(_values(get_args(type_)[0]), max_size=3).map(tuple)
+    if get_origin(type_) in (UnionType, Union):
+        members = [m for m in get_args(type_) if m is not NoneType]
+        if len(members) < len(get_args(type_)):  # ``X | None``: X may itself be a union
+            return st.none() | _values(functools.reduce(operator.or_, members))
+        unknown = _UNKNOWN_OF.get(type_)
+        strategies = [_values(m) for m in members if m is not unknown]
+        if unknown is not None:
+            strategies.append(_unknown_members(unknown))
+        return st.one_of(strategies)
+    raise TypeError(f"no strategy for {type_!r}")
+
+
+@functools.cache
+def models(cls: type) -> st.SearchStrategy[Any]:
+    """Instances of a model class with every field drawn; tags and ``object`` keep their value.
+
+    Known union members keep the ``type`` default that serves as their tag, so a generated
+    model survives a round trip through JSON unchanged.
+    """
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for field in attrs.fields(cls):
+        if field.name in ("type", "object") and isinstance(field.default, str):
+            fields[field.name] = st.just(field.default)
+        else:
+            fields[field.name] = _values(field.type)
+    return st.builds(cls, **fields)
