@@ -42,10 +42,19 @@ __all__ = ["DETAILED", "FAST", "format_problem", "make_converter", "WireTypeErro
 
 StructureHook = Callable[[Any, Any], Any]
 
+#: ``response_format`` is a bare string or a member of this tagged union.
+_RESPONSE_FORMAT_OBJECTS: Final = (
+    run.ResponseFormatText
+    | run.ResponseFormatJSONObject
+    | run.ResponseFormatJSONSchema
+    | run.UnknownResponseFormat
+)
+
 #: Each tagged union with the member that receives unknown tags.
 TAGGED_UNIONS: Final[tuple[tuple[object, type], ...]] = (
     (tools.AssistantTool, tools.UnknownTool),
     (run.RequiredActionToolCall, run.UnknownRequiredActionToolCall),
+    (_RESPONSE_FORMAT_OBJECTS, run.UnknownResponseFormat),
     (run_step.StepDetails, run_step.UnknownStepDetails),
     (run_step.ToolCall, run_step.UnknownToolCall),
     (run_step.CodeInterpreterOutput, run_step.UnknownCodeInterpreterOutput),
@@ -56,14 +65,6 @@ TAGGED_UNIONS: Final[tuple[tuple[object, type], ...]] = (
     (message.Annotation, message.UnknownAnnotation),
     (message_delta.MessageContentDelta, message_delta.UnknownMessageContentDelta),
     (message_delta.AnnotationDelta, message_delta.UnknownAnnotationDelta),
-)
-
-#: ``response_format`` is a bare string or a member of this tagged union.
-_RESPONSE_FORMAT_OBJECTS: Final = (
-    run.ResponseFormatText
-    | run.ResponseFormatJSONObject
-    | run.ResponseFormatJSONSchema
-    | run.UnknownResponseFormat
 )
 
 
@@ -278,7 +279,7 @@ def _register_union(converter: cattrs.Converter, union: Any, hook: StructureHook
 
 
 def configure(converter: cattrs.Converter) -> cattrs.Converter:
-    """Teach ``converter`` the wire format of ``assistant_stream.types`` (see Rules 1-3)."""
+    """Teach ``converter`` the wire format of ``assistant_stream.types`` (Rules 1 to 5)."""
     free_form = (JSONObject, Metadata)
     converter.register_structure_hook_func(lambda t: t in free_form, _structure_json_object)
     for primitive, hook in _PRIMITIVES.items():
@@ -295,7 +296,7 @@ def configure(converter: cattrs.Converter) -> cattrs.Converter:
     )
     resolvers = []
     union_hooks: dict[object, StructureHook] = {}
-    for union, unknown in (*TAGGED_UNIONS, (_RESPONSE_FORMAT_OBJECTS, run.UnknownResponseFormat)):
+    for union, unknown in TAGGED_UNIONS:
         hook, resolve = _tagged_union_hook(converter, union, unknown)
         _register_union(converter, union, hook)
         union_hooks[union] = hook
@@ -313,7 +314,7 @@ def configure(converter: cattrs.Converter) -> cattrs.Converter:
     for resolve in resolvers:
         resolve()
     # Back to the wire: an unknown member is exactly the raw object it came from.
-    for _, unknown in (*TAGGED_UNIONS, (None, run.UnknownResponseFormat)):
+    for _, unknown in TAGGED_UNIONS:
         converter.register_unstructure_hook(unknown, _unstructure_unknown)
     return converter
 
