@@ -98,3 +98,13 @@ def test_terminal_statuses() -> None:
     """TERMINAL groups name the statuses after which nothing more happens."""
     assert {"cancelled", "failed", "completed", "incomplete", "expired"} == RunStatus.TERMINAL
     assert {"cancelled", "failed", "completed", "expired"} == RunStepStatus.TERMINAL
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda cls: cls.__name__)
+def test_models_are_frozen_and_slotted(cls: type) -> None:
+    """Every model is an immutable value without a per-instance __dict__."""
+    assert "__slots__" in cls.__dict__
+    instance = FAST.structure({"id": "x_1", "index": 0, "type": "t", "raw": {}}, cls)
+    assert not hasattr(instance, "__dict__")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(instance, attrs.fields(cls)[0].name, None)
