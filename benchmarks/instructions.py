@@ -8,8 +8,9 @@ show), so targets are still checked with ``make bench``.
 
 Method: each contestant of ``bench_decode.CONTESTANTS`` decodes the first N and then the
 first 2N events of a workload (one chunk per event, after skipping the opening events), each
-in its own process under callgrind with ``PYTHONHASHSEED=0``; the difference of the two
-totals divided by N is the cost of one event, free of start-up and import costs.
+in its own process under callgrind with ``PYTHONHASHSEED=0``. Both processes prepare the same
+2N chunks, so the difference of the two totals divided by N is the cost of decoding one
+event, free of start-up, import and set-up costs.
 
 Usage: ``python benchmarks/instructions.py [--workloads long-text,mixed] [--events 1000]``.
 Needs ``valgrind`` on the PATH (Debian: ``apt install valgrind``).
@@ -29,18 +30,18 @@ import workloads
 SKIP_OPENING = 100  # the run, step and message headers at the start of every workload
 
 
-def decode_slice(contestant: str, workload: str, count: int) -> None:
-    """Decode ``count`` events of ``workload`` with ``contestant`` (run under callgrind)."""
+def decode_slice(contestant: str, workload: str, count: int, prepared: int) -> None:
+    """Prepare ``prepared`` chunks of ``workload``, decode the first ``count`` of them."""
     frames = workloads.build(workload).body.split(b"\n\n")[:-1]
-    chunks = [frame + b"\n\n" for frame in frames[SKIP_OPENING : SKIP_OPENING + count]]
-    bench_decode.CONTESTANTS[contestant](chunks)
+    chunks = [frame + b"\n\n" for frame in frames[SKIP_OPENING : SKIP_OPENING + prepared]]
+    bench_decode.CONTESTANTS[contestant](chunks[:count])
 
 
-def instructions(contestant: str, workload: str, count: int) -> int:
+def instructions(contestant: str, workload: str, count: int, prepared: int) -> int:
     """Total instructions of a process decoding ``count`` events, as callgrind counts them."""
     command = [
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-        sys.executable, __file__, "--child", contestant, workload, str(count),
+        sys.executable, __file__, "--child", contestant, workload, str(count), str(prepared),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
@@ -52,20 +53,20 @@ def instructions(contestant: str, workload: str, count: int) -> int:
 
 def per_event(contestant: str, workload: str, count: int) -> int:
     """Instructions per event: the cost of the second N events alone."""
-    return (
-        instructions(contestant, workload, 2 * count) - instructions(contestant, workload, count)
-    ) // count
+    total = 2 * count
+    single = instructions(contestant, workload, count, total)
+    return (instructions(contestant, workload, total, total) - single) // count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", default="long-text,mixed,tools")
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        contestant, workload, count = args.child
-        decode_slice(contestant, workload, int(count))
+        contestant, workload, count, prepared = args.child
+        decode_slice(contestant, workload, int(count), int(prepared))
         return 0
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: nothing to count", file=sys.stderr)
