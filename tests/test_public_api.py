@@ -12,18 +12,26 @@ import assistant_stream.types
 #: The top-level names. Changing this list is changing the public API: say so in CHANGELOG.md.
 TOP_LEVEL = [
     "__version__",
+    "AssistantStream",
     "AssistantStreamError",
     "AssistantStreamEvent",
     "decode_event",
     "DoneEvent",
     "ErrorEvent",
     "EVENT_TYPES",
+    "EventHandler",
     "EventTooLargeError",
+    "FinalRun",
+    "InvalidDeltaError",
     "InvalidStateError",
     "MalformedEventError",
+    "PartialRun",
     "ProtocolError",
+    "replay",
     "ServerSentEvent",
     "SSEDecoder",
+    "StreamInterrupted",
+    "StreamState",
     "ThreadCreated",
     "ThreadMessageCompleted",
     "ThreadMessageCreated",
@@ -50,7 +58,14 @@ TOP_LEVEL = [
     "UnknownEvent",
 ]
 
-PUBLIC_MODULES = ["assistant_stream.errors", "assistant_stream.events", "assistant_stream.sse"]
+PUBLIC_MODULES = [
+    "assistant_stream.accumulate",
+    "assistant_stream.errors",
+    "assistant_stream.events",
+    "assistant_stream.handler",
+    "assistant_stream.sse",
+    "assistant_stream.stream",
+]
 TYPES_MODULES = [
     f"assistant_stream.types.{info.name}"
     for info in pkgutil.iter_modules(assistant_stream.types.__path__)
@@ -84,7 +99,7 @@ def test_types_package_exports_every_submodule_name() -> None:
 def test_private_modules_start_with_underscore() -> None:
     """Every module outside the public namespaces is private."""
     package = Path(assistant_stream.__file__).parent
-    public = {"__init__", "__main__", "errors", "events", "sse"}
+    public = {"__init__", "__main__", "accumulate", "errors", "events", "handler", "sse", "stream"}
     for path in package.glob("*.py"):
         assert path.stem in public or path.stem.startswith("_"), path.name
 

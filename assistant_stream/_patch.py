@@ -1,0 +1,140 @@
+"""Pure helpers for applying deltas: fragment builders, index-keyed arrays, field overwrites.
+
+Rule 1 - fragments are appended, never concatenated. A ``Fragments`` builder keeps the pieces
+of one growing string (a text value, function arguments, code input) and joins them only
+when someone reads the string. Appending costs the same at the 80,000th piece as at the
+first; a reader pays for the join once, and the joined string replaces the pieces.
+
+Rule 2 - an array in a delta is a patch keyed by ``index``, never a list to append. Entries
+are placed at their index; holes are allowed and entries may come in any order. An index
+is refused (``InvalidDeltaError``) when it is negative, when it jumps more than
+``MAX_INDEX_GAP`` past the entries so far, or when it reaches ``MAX_ENTRIES``: a hostile or
+broken server must not make the client allocate a huge list.
+
+Rule 3 - every other field overwrites. A field of a patch that is ``None`` (absent or
+null) leaves the snapshot's value unchanged; any other value replaces it, whole. Numbers
+are never added and strings other than fragments are never concatenated.
+"""
+
+from collections.abc import Iterable
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from .errors import InvalidDeltaError
+
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_INDEX_GAP",
+    "Fragments",
+    "entry_at",
+    "overwrite",
+]
+
+#: How far past the current end of an array a delta's ``index`` may jump. Real streams
+#: jump by one; a small gap is tolerated because entries may arrive out of order.
+MAX_INDEX_GAP: Final = 1024
+
+#: The most entries an index-keyed array may hold (content blocks, annotations, tool
+#: calls, outputs). Real messages hold a handful; the cap bounds what a hostile index costs.
+MAX_ENTRIES: Final = 65_536
+
+T = TypeVar("T")
+
+
+class Fragments:
+    """The pieces of one string that arrives in fragments, joined lazily.
+
+    ``size`` is the length of the whole string so far. ``text(size)`` returns the string as
+    it was when it had ``size`` characters, so a snapshot taken earlier keeps reading the
+    value it had, while the builder keeps growing.
+    """
+
+    __slots__ = ("_parts", "size")
+
+    def __init__(self, first: str = "") -> None:
+        self._parts = [first] if first else []
+        self.size = len(first)
+
+    def __repr__(self) -> str:
+        return f"Fragments(size={self.size}, pieces={len(self._parts)})"
+
+    def append(self, piece: str) -> None:
+        """Add the next piece; constant time."""
+        self._parts.append(piece)
+        self.size += len(piece)
+
+    def text(self, size: int | None = None) -> str:
+        """Return the first ``size`` characters (all of them when ``size`` is ``None``).
+
+        Joining replaces the pieces with the joined string, so the cost of a join is paid
+        once for all the pieces it covers.
+        """
+        parts = self._parts
+        if len(parts) > 1:
+            joined = "".join(parts)
+            parts[:] = (joined,)
+        elif parts:
+            joined = parts[0]
+        else:
+            return ""
+        if size is None or size == len(joined):
+            return joined
+        return joined[:size]
+
+
+def entry_at(entries: list[Any], index: int, array: str, owner: str) -> Any:
+    """Return ``entries[index]``, growing ``entries`` with ``None`` holes to reach it.
+
+    Args:
+        entries: the snapshot's array, with ``None`` for entries not received yet.
+        index: the delta entry's ``index``.
+        array: the array's path in its message or step, for the error.
+        owner: the id of the message or step, for the error.
+
+    Returns:
+        The entry at ``index``, or ``None`` if there is none yet (a hole, or past the end).
+
+    Raises:
+        InvalidDeltaError: ``index`` is negative, jumps more than ``MAX_INDEX_GAP`` past the
+            end, or reaches ``MAX_ENTRIES``.
+    """
+    size = len(entries)
+    if 0 <= index < size:
+        return entries[index]
+    if index < 0 or index - size > MAX_INDEX_GAP or index >= MAX_ENTRIES:
+        raise InvalidDeltaError(
+            f"{owner}: {array}[{index}] is out of range: the array has {size} entries, an "
+            f"index may be at most {MAX_INDEX_GAP} past the end and below {MAX_ENTRIES}"
+        )
+    entries.extend([None] * (index + 1 - size))
+    return None
+
+
+def overwrite(target: type[T], existing: T | None, patch: Any, skip: Iterable[str] = ()) -> T:
+    """Apply ``patch`` to ``existing`` (an instance of ``target``, or ``None``) by rule 3.
+
+    The patch may be of another class (a delta class): fields are matched by name, and the
+    patch's fields that ``target`` does not have (``index``) are ignored, as are ``skip``.
+    """
+    changes = {}
+    for name in _shared_fields(type(patch), target):
+        value = getattr(patch, name)
+        if value is not None and name not in skip:
+            changes[name] = value
+    if existing is None:
+        return target(**changes)
+    return attrs.evolve(existing, **changes) if changes else existing  # type: ignore[misc]
+
+
+_SHARED: dict[tuple[type, type], tuple[str, ...]] = {}
+
+
+def _shared_fields(source: type, target: type) -> tuple[str, ...]:
+    key = (source, target)
+    names = _SHARED.get(key)
+    if names is None:
+        wanted = attrs.fields_dict(target)
+        names = tuple(f.name for f in attrs.fields(source) if f.name in wanted)
+        _SHARED[key] = names
+    return names

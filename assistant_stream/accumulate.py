@@ -1,0 +1,509 @@
+"""The accumulator: typed events in, snapshots and callback notices out, with no I/O.
+
+``Accumulator.feed(event)`` updates the snapshots and returns the notices the event causes,
+in the order they must be delivered: a list of ``(callback_name, args)`` pairs such as
+``("on_text_delta", (delta, snapshot))``. ``AssistantStream`` delivers them to handlers; any
+other driver (a test, a different I/O library) can do the same. ``on_event`` is not a
+notice: the driver calls it first for every event.
+
+Rule 1 - snapshots are keyed by id. Each message has its own content blocks and each step
+its own tool calls, with their lifecycle state (``_lifecycle``), so nothing leaks from one
+message or step to the next. An event about an id never seen (a delta before ``created``,
+or a step that completed in an earlier stream) creates the snapshot on demand.
+
+Rule 2 - snapshots are frozen values. Every snapshot handed out is a regular model
+(``Message``, ``Text``, ``ToolCall``, ``RunStep``...) that never changes afterwards: a
+snapshot kept from an earlier delta keeps the value it had. Fragment strings are joined only
+when read, so handing out a snapshot costs the same at the 80,000th delta as at the first.
+Nothing is live: to see the latest state, read the latest snapshot.
+
+Rule 3 - the server's terminal object wins. ``thread.message.completed`` / ``incomplete``
+and ``thread.run.step.completed`` / ``failed`` / ``cancelled`` / ``expired`` replace the
+accumulated snapshot, and the ``done`` callbacks of their blocks and tool calls get the
+authoritative entries (the completed tool call carries its ``output``, the completed text
+its final annotations).
+
+Rule 4 - deltas are applied by the rules of ``_patch``: fragments appended, arrays patched by
+``index`` within bounds (``MAX_INDEX_GAP``, ``MAX_ENTRIES``), every other field overwritten.
+A delta that cannot be applied raises ``InvalidDeltaError`` naming the id and the path.
+"""
+
+from collections.abc import Callable, Collection
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from ._entries import INNER, Block, Call
+from ._frozen import replacer
+from ._lifecycle import CALLBACKS, TRANSITIONS, Move, Say
+from ._patch import MAX_ENTRIES, MAX_INDEX_GAP, entry_at
+from .events import (
+    AssistantStreamEvent,
+    DoneEvent,
+    ErrorEvent,
+    ThreadCreated,
+    ThreadMessageCompleted,
+    ThreadMessageCreated,
+    ThreadMessageDelta,
+    ThreadMessageIncomplete,
+    ThreadMessageInProgress,
+    ThreadRunCancelled,
+    ThreadRunCancelling,
+    ThreadRunCompleted,
+    ThreadRunCreated,
+    ThreadRunExpired,
+    ThreadRunFailed,
+    ThreadRunIncomplete,
+    ThreadRunInProgress,
+    ThreadRunQueued,
+    ThreadRunRequiresAction,
+    ThreadRunStepCancelled,
+    ThreadRunStepCompleted,
+    ThreadRunStepCreated,
+    ThreadRunStepDelta,
+    ThreadRunStepExpired,
+    ThreadRunStepFailed,
+    ThreadRunStepInProgress,
+    UnknownEvent,
+)
+from .types.message import Message
+from .types.run import Run
+from .types.run_step import MessageCreationStepDetails, RunStep, ToolCallsStepDetails
+from .types.run_step_delta import RunStepDeltaMessageDelta, ToolCallDeltaObject
+
+__all__ = [
+    "Accumulator",
+    "FinalRun",
+    "MAX_ENTRIES",
+    "MAX_INDEX_GAP",
+    "Notice",
+    "NOTICES",
+    "PartialRun",
+    "RUN_ENDING_EVENTS",
+]
+
+#: A callback to call and its arguments, for example ``("on_text_delta", (delta, text))``.
+Notice: TypeAlias = tuple[str, tuple[Any, ...]]
+
+#: Run events after which the run streams nothing more (``requires_action`` ends the stream:
+#: the run continues in a submit-tool-outputs stream).
+RUN_ENDING_EVENTS: Final = frozenset(
+    {
+        "thread.run.requires_action",
+        "thread.run.completed",
+        "thread.run.incomplete",
+        "thread.run.failed",
+        "thread.run.cancelled",
+        "thread.run.expired",
+    }
+)
+
+_RUN_CALLBACKS: Final = {
+    ThreadRunCreated: "on_run_created",
+    ThreadRunQueued: "on_run_queued",
+    ThreadRunInProgress: "on_run_in_progress",
+    ThreadRunRequiresAction: "on_run_requires_action",
+    ThreadRunCompleted: "on_run_completed",
+    ThreadRunIncomplete: "on_run_incomplete",
+    ThreadRunFailed: "on_run_failed",
+    ThreadRunCancelling: "on_run_cancelling",
+    ThreadRunCancelled: "on_run_cancelled",
+    ThreadRunExpired: "on_run_expired",
+}
+_STEP_ENDS: Final = (
+    ThreadRunStepCompleted,
+    ThreadRunStepFailed,
+    ThreadRunStepCancelled,
+    ThreadRunStepExpired,
+)
+
+#: Every callback name a notice can carry.
+NOTICES: Final = frozenset(
+    {
+        *_RUN_CALLBACKS.values(),
+        *(name for names in CALLBACKS.values() for name in names.values()),
+        "on_thread_created",
+        "on_run_step_created",
+        "on_run_step_in_progress",
+        "on_run_step_delta",
+        "on_run_step_done",
+        "on_message_created",
+        "on_message_in_progress",
+        "on_message_delta",
+        "on_message_done",
+        "on_annotation",
+        "on_error",
+        "on_done",
+        "on_unknown_event",
+    }
+)
+
+_with_content: Final = replacer(Message, "content")
+_with_details: Final = replacer(RunStep, "step_details")
+
+
+@attrs.frozen
+class FinalRun:
+    """How the run ended, as ``AssistantStream.get_final_run()`` reports it.
+
+    Attributes:
+        run: the run carried by the last ``thread.run.*`` event, ``None`` if none came.
+        ended: ``True`` if that event ends the run's stream (``RUN_ENDING_EVENTS``:
+            requires_action, completed, incomplete, failed, cancelled, expired). Decided by
+            the event name; ``run.status`` is kept as sent.
+        event: the name of that event.
+    """
+
+    run: Run | None
+    ended: bool
+    event: str | None
+
+
+@attrs.frozen
+class PartialRun:
+    """Everything a stream received, as frozen values (carried by errors as ``partial``).
+
+    Attributes:
+        thread_id, run_id: from the events, ``None`` when no event said.
+        last_event: the last event received.
+        final_run: the run and whether it ended.
+        messages: every message seen, in first-seen order: the terminal object when it came,
+            else the accumulated snapshot.
+        run_steps: every step seen, the same way (steps first seen completed included).
+    """
+
+    thread_id: str | None
+    run_id: str | None
+    last_event: AssistantStreamEvent | None
+    final_run: FinalRun
+    messages: tuple[Message, ...]
+    run_steps: tuple[RunStep, ...]
+
+
+class _Parent:
+    """A message or step and its index-keyed entries (blocks or tool calls)."""
+
+    __slots__ = ("base", "entries", "final", "open", "seen_streaming")
+
+    def __init__(self, base: Any, *, seen_streaming: bool) -> None:
+        self.base = base  # the latest non-delta object
+        self.entries: list[Any] = []  # Block or Call, None for holes
+        self.open: Any = None  # the entry streaming now
+        self.final: Any = None  # the terminal object
+        self.seen_streaming = seen_streaming  # False: first seen at its terminal event
+
+
+class Accumulator:
+    """Builds snapshots from typed events and says which callbacks each event calls.
+
+    Args:
+        callbacks: the callback names the caller will deliver. Notices for other names are
+            not produced, and the snapshots only they need are not built. ``None`` (the
+            default) produces every notice.
+
+    The accumulator is the one mutable owner of the snapshots of one stream.
+    """
+
+    def __init__(self, callbacks: Collection[str] | None = None) -> None:
+        self._wanted = NOTICES if callbacks is None else NOTICES.intersection(callbacks)
+        self._messages: dict[str, _Parent] = {}
+        self._steps: dict[str, _Parent] = {}
+        self._current_message: _Parent | None = None
+        self._current_step: _Parent | None = None
+        self._run: Run | None = None
+        self._run_event: str | None = None
+        self._thread_id: str | None = None
+        self._feeders: dict[type, Callable[[Any], list[Notice]]] = {
+            ThreadMessageDelta: self._message_delta,
+            ThreadRunStepDelta: self._step_delta,
+            ThreadMessageCreated: self._message_update,
+            ThreadMessageInProgress: self._message_update,
+            ThreadMessageCompleted: self._message_end,
+            ThreadMessageIncomplete: self._message_end,
+            ThreadRunStepCreated: self._step_update,
+            ThreadRunStepInProgress: self._step_update,
+            ThreadCreated: self._thread,
+            ErrorEvent: self._error,
+            DoneEvent: self._done,
+            UnknownEvent: self._unknown,
+            **dict.fromkeys(_RUN_CALLBACKS, self._run_update),
+            **dict.fromkeys(_STEP_ENDS, self._step_end),
+        }
+
+    # -- the one entry point -------------------------------------------------------------
+
+    def feed(self, event: AssistantStreamEvent) -> list[Notice]:
+        """Apply one event; return its notices in delivery order.
+
+        Raises:
+            InvalidDeltaError: the event is a delta that cannot be applied.
+        """
+        return self._feeders[type(event)](event)
+
+    # -- what has been received ----------------------------------------------------------
+
+    @property
+    def thread_id(self) -> str | None:
+        """The thread id, once an event carried it."""
+        return self._thread_id
+
+    @property
+    def run_id(self) -> str | None:
+        """The id of the last run seen."""
+        return self._run.id if self._run is not None else None
+
+    def final_run(self) -> FinalRun:
+        """The last run and whether its stream ended."""
+        event = self._run_event
+        return FinalRun(self._run, event in RUN_ENDING_EVENTS, event)
+
+    def messages(self) -> tuple[Message, ...]:
+        """Every message, in first-seen order (``PartialRun.messages``)."""
+        return tuple(self._message_snapshot(parent) for parent in self._messages.values())
+
+    def run_steps(self) -> tuple[RunStep, ...]:
+        """Every step, in first-seen order (``PartialRun.run_steps``)."""
+        return tuple(self._step_snapshot(parent) for parent in self._steps.values())
+
+    def current_message(self) -> Message | None:
+        """The snapshot of the message the last message event was about."""
+        parent = self._current_message
+        return None if parent is None else self._message_snapshot(parent)
+
+    def current_run_step(self) -> RunStep | None:
+        """The snapshot of the step the last step event was about."""
+        parent = self._current_step
+        return None if parent is None else self._step_snapshot(parent)
+
+    def partial(self, last_event: AssistantStreamEvent | None) -> PartialRun:
+        """Everything received so far, frozen."""
+        return PartialRun(
+            self._thread_id,
+            self.run_id,
+            last_event,
+            self.final_run(),
+            self.messages(),
+            self.run_steps(),
+        )
+
+    # -- lifecycle of blocks and tool calls ---------------------------------------------
+
+    def _move(
+        self, entry: Any, move: Move, notices: list[Notice], delta: Any = None, final: Any = None
+    ) -> None:
+        """Advance ``entry`` by ``move`` and append what it announces (``_lifecycle``)."""
+        entry.phase, says = TRANSITIONS[entry.phase, move]
+        if not says:
+            return
+        names = CALLBACKS.get("tool_call" if type(entry) is Call else entry.kind)
+        if names is None:
+            return
+        wanted = self._wanted
+        snapshot = None
+        for say in says:
+            name = names.get(say)
+            if name is None or name not in wanted or (say is Say.DELTA and delta is None):
+                continue
+            if say is Say.DONE and final is not None:
+                notices.append((name, (final,)))
+                continue
+            if snapshot is None:
+                snapshot = entry.snapshot()
+            notices.append((name, (delta, snapshot) if say is Say.DELTA else (snapshot,)))
+
+    def _finish(
+        self, parent: _Parent, notices: list[Notice], finals: tuple[Any, ...], make: type
+    ) -> None:
+        """Finish every entry of a parent; entries only in ``finals`` are announced too."""
+        entries = parent.entries
+        for index in range(max(len(entries), len(finals))):
+            entry = entries[index] if index < len(entries) else None
+            final = finals[index] if index < len(finals) else None
+            if entry is None:
+                if final is None or not parent.seen_streaming:
+                    continue
+                entry = make(final.type, parent.base.id, index)
+            elif final is not None and getattr(final, "type", None) != entry.kind:
+                final = None  # the terminal object disagrees: keep what was streamed
+            inner = (
+                final
+                if type(entry) is Call or final is None
+                else INNER.get(entry.kind, _same)(final)
+            )
+            self._move(entry, Move.FINISH, notices, final=inner)
+        parent.open = None
+
+    # -- messages ------------------------------------------------------------------------
+
+    def _message(self, message_id: str, base: Any, *, seen_streaming: bool = True) -> _Parent:
+        parent = self._messages.get(message_id)
+        if parent is None:
+            parent = _Parent(base or Message(id=message_id), seen_streaming=seen_streaming)
+            self._messages[message_id] = parent
+        elif base is not None:
+            parent.base = base
+        self._current_message = parent
+        if self._thread_id is None and parent.base.thread_id is not None:
+            self._thread_id = parent.base.thread_id
+        return parent
+
+    def _message_update(
+        self, event: ThreadMessageCreated | ThreadMessageInProgress
+    ) -> list[Notice]:
+        self._message(event.data.id, event.data)
+        name = (
+            "on_message_created"
+            if type(event) is ThreadMessageCreated
+            else "on_message_in_progress"
+        )
+        return [(name, (event.data,))] if name in self._wanted else []
+
+    def _message_delta(self, event: ThreadMessageDelta) -> list[Notice]:
+        data = event.data
+        parent = self._message(data.id, None)
+        notices: list[Notice] = []
+        wanted = self._wanted
+        for patch in data.delta.content or ():
+            index = patch.index
+            if index is None:
+                continue  # an unknown kind of content with no index: nowhere to put it
+            block = entry_at(parent.entries, index, "content", data.id)
+            if block is None:
+                block = parent.entries[index] = Block(patch.type, data.id, index)
+                if parent.open is not None:
+                    self._move(parent.open, Move.SUPERSEDE, notices)
+                parent.open = block
+            annotations = block.apply(patch)
+            payload = getattr(patch, block.kind, None) if block.kind in CALLBACKS else None
+            if payload is not None or block.phase is None:
+                self._move(block, Move.PATCH, notices, delta=payload)
+            if annotations and "on_annotation" in wanted:
+                text = block.snapshot()
+                notices.extend(("on_annotation", (annotation, text)) for annotation in annotations)
+        if "on_message_delta" in wanted:
+            notices.append(("on_message_delta", (data.delta, self._message_snapshot(parent))))
+        return notices
+
+    def _message_end(self, event: ThreadMessageCompleted | ThreadMessageIncomplete) -> list[Notice]:
+        message = event.data
+        parent = self._message(message.id, message, seen_streaming=False)
+        notices: list[Notice] = []
+        if parent.final is None:
+            self._finish(parent, notices, message.content, Block)
+        parent.final = message
+        if "on_message_done" in self._wanted:
+            notices.append(("on_message_done", (message,)))
+        return notices
+
+    def _message_snapshot(self, parent: _Parent) -> Message:
+        if parent.final is not None:
+            return parent.final  # type: ignore[no-any-return]
+        if not parent.entries:
+            return parent.base  # type: ignore[no-any-return]
+        content = (block.content() for block in parent.entries if block is not None)
+        return _with_content(parent.base, tuple(item for item in content if item is not None))
+
+    # -- run steps -----------------------------------------------------------------------
+
+    def _step(self, step_id: str, base: Any, *, seen_streaming: bool = True) -> _Parent:
+        parent = self._steps.get(step_id)
+        if parent is None:
+            parent = _Parent(base or RunStep(id=step_id), seen_streaming=seen_streaming)
+            self._steps[step_id] = parent
+        elif base is not None:
+            parent.base = base
+        self._current_step = parent
+        if self._thread_id is None and parent.base.thread_id is not None:
+            self._thread_id = parent.base.thread_id
+        return parent
+
+    def _step_update(self, event: ThreadRunStepCreated | ThreadRunStepInProgress) -> list[Notice]:
+        self._step(event.data.id, event.data)
+        name = (
+            "on_run_step_created"
+            if type(event) is ThreadRunStepCreated
+            else "on_run_step_in_progress"
+        )
+        return [(name, (event.data,))] if name in self._wanted else []
+
+    def _step_delta(self, event: ThreadRunStepDelta) -> list[Notice]:
+        data = event.data
+        parent = self._step(data.id, None)
+        notices: list[Notice] = []
+        details = data.delta.step_details
+        if type(details) is ToolCallDeltaObject:
+            for patch in details.tool_calls or ():
+                index = patch.index
+                if index is None:
+                    continue
+                call = entry_at(parent.entries, index, "step_details.tool_calls", data.id)
+                if call is None:
+                    call = parent.entries[index] = Call(patch.type, data.id, index)
+                    if parent.open is not None:
+                        self._move(parent.open, Move.SUPERSEDE, notices)
+                    parent.open = call
+                call.apply(patch)
+                self._move(call, Move.PATCH, notices, delta=patch)
+        elif type(details) is RunStepDeltaMessageDelta and details.message_creation is not None:
+            created = MessageCreationStepDetails(message_creation=details.message_creation)
+            parent.base = _with_details(parent.base, created)
+        if "on_run_step_delta" in self._wanted:
+            notices.append(("on_run_step_delta", (data.delta, self._step_snapshot(parent))))
+        return notices
+
+    def _step_end(self, event: Any) -> list[Notice]:
+        step: RunStep = event.data
+        parent = self._step(step.id, step, seen_streaming=False)
+        notices: list[Notice] = []
+        if parent.final is None:
+            details = step.step_details
+            calls = details.tool_calls if type(details) is ToolCallsStepDetails else ()
+            self._finish(parent, notices, calls, Call)
+        parent.final = step
+        if "on_run_step_done" in self._wanted:
+            notices.append(("on_run_step_done", (step,)))
+        return notices
+
+    def _step_snapshot(self, parent: _Parent) -> RunStep:
+        if parent.final is not None:
+            return parent.final  # type: ignore[no-any-return]
+        if not parent.entries:
+            return parent.base  # type: ignore[no-any-return]
+        calls = tuple(call.snapshot() for call in parent.entries if call is not None)
+        return _with_details(parent.base, ToolCallsStepDetails(tool_calls=calls))
+
+    # -- runs and the other frames -------------------------------------------------------
+
+    def _run_update(self, event: Any) -> list[Notice]:
+        run: Run = event.data
+        self._run, self._run_event = run, event.event
+        if run.thread_id is not None:
+            self._thread_id = run.thread_id
+        notices: list[Notice] = []
+        if event.event in RUN_ENDING_EVENTS:  # whatever still streams is over
+            for parents in (self._steps, self._messages):
+                for parent in parents.values():
+                    if parent.open is not None and parent.final is None:
+                        self._move(parent.open, Move.FINISH, notices)
+                        parent.open = None
+        name = _RUN_CALLBACKS[type(event)]
+        if name in self._wanted:
+            notices.append((name, (run,)))
+        return notices
+
+    def _thread(self, event: ThreadCreated) -> list[Notice]:
+        self._thread_id = event.data.id
+        return [("on_thread_created", (event.data,))] if "on_thread_created" in self._wanted else []
+
+    def _error(self, event: ErrorEvent) -> list[Notice]:
+        return [("on_error", (event.data,))] if "on_error" in self._wanted else []
+
+    def _done(self, _event: DoneEvent) -> list[Notice]:
+        return [("on_done", ())] if "on_done" in self._wanted else []
+
+    def _unknown(self, event: UnknownEvent) -> list[Notice]:
+        return [("on_unknown_event", (event,))] if "on_unknown_event" in self._wanted else []
+
+
+def _same(value: Any) -> Any:
+    return value

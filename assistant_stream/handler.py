@@ -1,0 +1,200 @@
+"""``EventHandler``: subclass it and override the callbacks you need.
+
+Every callback may be ``async def`` or plain ``def``. They run one at a time, in stream
+order, each awaited before the next starts; an event is yielded to ``async for`` only after
+all its callbacks ran. The README has the exact order of callbacks for every event.
+
+Arguments are frozen models from ``assistant_stream.types``, never changed afterwards:
+a ``snapshot`` is the object as it was at that delta (see ``assistant_stream.accumulate``).
+Exactly-once guarantees within one stream:
+
+- every content block and tool call gets one ``created`` (where the kind has it) and one
+  ``done``; the chunk that creates it is also delivered as a ``delta``;
+- the previous block's (or call's) ``done`` comes before the next one's ``created``;
+- ``on_end`` runs once per stream: after success, an error, cancellation, or an early exit
+  through ``async with`` / ``aclose()``.
+
+The handler keeps no state of the SDK, so one instance can serve several streams one after
+another, and a subclass need not call ``super().__init__()``. A stream can also take several
+handlers at once; each callback then runs on each handler, in the order given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from ._dispatch import Entry, callback_table
+
+if TYPE_CHECKING:
+    from .events import AssistantStreamEvent, UnknownEvent
+    from .types.message import (
+        Annotation,
+        ImageFile,
+        ImageURL,
+        Message,
+        RefusalContentBlock,
+        Text,
+    )
+    from .types.message_delta import MessageDelta, TextDelta
+    from .types.run import Run
+    from .types.run_step import RunStep, ToolCall
+    from .types.run_step_delta import RunStepDelta, ToolCallDelta
+    from .types.shared import ErrorObject
+    from .types.thread import Thread
+
+__all__ = ["CALLBACK_NAMES", "EventHandler"]
+
+
+class EventHandler:
+    """The base class of stream handlers: every callback does nothing until overridden."""
+
+    _callback_table: ClassVar[Mapping[str, Entry]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._callback_table = callback_table(cls, EventHandler, CALLBACK_NAMES)
+
+    # -- every event -------------------------------------------------------------------
+
+    async def on_event(self, event: AssistantStreamEvent) -> None:
+        """Every event, first, before the snapshots are updated (including ``done``)."""
+
+    # -- thread and run ----------------------------------------------------------------
+
+    async def on_thread_created(self, thread: Thread) -> None:
+        """``thread.created`` (create-and-run streams)."""
+
+    async def on_run_created(self, run: Run) -> None:
+        """``thread.run.created``."""
+
+    async def on_run_queued(self, run: Run) -> None:
+        """``thread.run.queued``."""
+
+    async def on_run_in_progress(self, run: Run) -> None:
+        """``thread.run.in_progress``."""
+
+    async def on_run_requires_action(self, run: Run) -> None:
+        """``thread.run.requires_action``: ``run.required_action`` lists the tool calls."""
+
+    async def on_run_completed(self, run: Run) -> None:
+        """``thread.run.completed``; ``run.status`` is as sent (it can be ``"incomplete"``)."""
+
+    async def on_run_incomplete(self, run: Run) -> None:
+        """``thread.run.incomplete``: ``run.incomplete_details`` says why."""
+
+    async def on_run_failed(self, run: Run) -> None:
+        """``thread.run.failed``: ``run.last_error`` says why."""
+
+    async def on_run_cancelling(self, run: Run) -> None:
+        """``thread.run.cancelling``."""
+
+    async def on_run_cancelled(self, run: Run) -> None:
+        """``thread.run.cancelled``."""
+
+    async def on_run_expired(self, run: Run) -> None:
+        """``thread.run.expired``."""
+
+    # -- run steps and tool calls --------------------------------------------------------
+
+    async def on_run_step_created(self, run_step: RunStep) -> None:
+        """``thread.run.step.created``."""
+
+    async def on_run_step_in_progress(self, run_step: RunStep) -> None:
+        """``thread.run.step.in_progress``."""
+
+    async def on_run_step_delta(self, delta: RunStepDelta, snapshot: RunStep) -> None:
+        """``thread.run.step.delta``, after the tool-call callbacks of that delta."""
+
+    async def on_run_step_done(self, run_step: RunStep) -> None:
+        """``thread.run.step.completed``, ``failed``, ``cancelled`` or ``expired``.
+
+        ``run_step`` is the server's terminal object, after ``on_tool_call_done``.
+        """
+
+    async def on_tool_call_created(self, tool_call: ToolCall) -> None:
+        """A tool call's first chunk arrived (``on_tool_call_delta`` follows with it)."""
+
+    async def on_tool_call_delta(self, delta: ToolCallDelta, snapshot: ToolCall) -> None:
+        """A chunk of a tool call, the first one included."""
+
+    async def on_tool_call_done(self, tool_call: ToolCall) -> None:
+        """A tool call is complete: the next call started, its step ended, or the run did.
+
+        ``tool_call`` is the step's terminal tool call when the step ended, else the
+        accumulated call with its complete arguments or input.
+        """
+
+    # -- messages and their content ----------------------------------------------------
+
+    async def on_message_created(self, message: Message) -> None:
+        """``thread.message.created``."""
+
+    async def on_message_in_progress(self, message: Message) -> None:
+        """``thread.message.in_progress``."""
+
+    async def on_message_delta(self, delta: MessageDelta, snapshot: Message) -> None:
+        """``thread.message.delta``, after the content callbacks of that delta."""
+
+    async def on_message_done(self, message: Message) -> None:
+        """``thread.message.completed`` or ``incomplete``: the server's terminal object."""
+
+    async def on_text_created(self, text: Text) -> None:
+        """A text block's first chunk arrived (``on_text_delta`` follows with it)."""
+
+    async def on_text_delta(self, delta: TextDelta, snapshot: Text) -> None:
+        """A chunk of text, the first one included.
+
+        ``delta.value`` is ``None`` when the chunk only carries annotations.
+        """
+
+    async def on_text_done(self, text: Text) -> None:
+        """A text block is complete (the final one when its message ended)."""
+
+    async def on_annotation(self, annotation: Annotation, text_snapshot: Text) -> None:
+        """An annotation arrived in a text chunk, after that chunk's ``on_text_delta``."""
+
+    async def on_image_file_done(self, image_file: ImageFile) -> None:
+        """An image file block is complete."""
+
+    async def on_image_url_done(self, image_url: ImageURL) -> None:
+        """An image URL block is complete."""
+
+    async def on_refusal_delta(self, delta: str, snapshot: RefusalContentBlock) -> None:
+        """A chunk of a refusal, the first one included."""
+
+    async def on_refusal_done(self, refusal: RefusalContentBlock) -> None:
+        """A refusal block is complete."""
+
+    # -- stream frames -------------------------------------------------------------------
+
+    async def on_error(self, error: ErrorObject) -> None:
+        """The server sent an ``error`` event (bare or wrapped, always an ``ErrorObject``)."""
+
+    async def on_done(self) -> None:
+        """The server sent ``done``: the stream is over."""
+
+    async def on_unknown_event(self, event: UnknownEvent) -> None:
+        """An event this version does not know, with its raw data. Never an error."""
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def on_connect(self) -> None:
+        """The stream started: the response headers arrived (or a replay began)."""
+
+    async def on_exception(self, exception: Exception) -> None:
+        """An exception is about to end the stream; it is raised again afterwards.
+
+        It may come from the transport, the wire, or one of your callbacks. Not called for
+        cancellation.
+        """
+
+    async def on_timeout(self) -> None:
+        """A timeout is about to end the stream (``on_exception`` follows)."""
+
+    async def on_end(self) -> None:
+        """The stream is over, whatever the outcome. Runs exactly once, last."""
+
+
+#: Every callback name, in the order of the class body.
+CALLBACK_NAMES: Final = tuple(name for name in vars(EventHandler) if name.startswith("on_"))

@@ -1,0 +1,337 @@
+"""``AssistantStream``: bytes in, callbacks and typed events out.
+
+The shell around the sans-I/O core is one loop: read a chunk from the source, feed it to the
+``SSEDecoder``, and for each event decoded (``decode_event``) call ``on_event``, feed the
+``Accumulator`` and call the callbacks its notices name. The source is any async iterable of
+``bytes``: an HTTP body (``AssistantClient``), or a recording (``replay``).
+
+Rule 1 - one consumer. Iterating the stream, ``text_deltas``, ``until_done()`` and the
+``get_final_*`` helpers all pull from the same events; each event's callbacks run once,
+before the event is yielded.
+
+Rule 2 - one outcome, delivered once. The stream ends in exactly one state (``StreamState``):
+finished, failed or closed. On failure, ``on_timeout`` (for a timeout) and ``on_exception``
+run, the source is closed, ``on_end`` runs, and the exception propagates; every later wait
+raises it again. An error of this package carries ``partial``: everything received.
+Cancellation skips ``on_exception`` but still closes the source and runs ``on_end``.
+
+Rule 3 - a stream that ends early says so. A body that ends with neither ``done`` nor a
+run-ending event (``RUN_ENDING_EVENTS``) raises ``StreamInterrupted``. Events after ``done``
+are not read.
+"""
+
+from __future__ import annotations
+
+import enum
+import warnings
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from types import TracebackType
+from typing import Any
+
+from ._decode import decode_event
+from ._dispatch import Dispatcher
+from .accumulate import Accumulator, FinalRun, PartialRun
+from .errors import AssistantStreamError, EventTooLargeError, StreamInterrupted
+from .events import AssistantStreamEvent, DoneEvent, ThreadMessageDelta
+from .handler import EventHandler
+from .sse import DEFAULT_MAX_EVENT_BYTES, ServerSentEvent, SSEDecoder
+from .types.message import Message
+from .types.message_delta import TextDeltaBlock
+from .types.run import Run
+from .types.run_step import RunStep
+
+__all__ = ["AssistantStream", "Handlers", "StreamState"]
+
+#: What a stream accepts as its handler: one, several (called in order), or none.
+Handlers = EventHandler | Iterable[EventHandler] | None
+
+
+class StreamState(enum.Enum):
+    """Where a stream is."""
+
+    NEW = "new"  # nothing read yet
+    STREAMING = "streaming"  # started: events are being read and delivered
+    FINISHED = "finished"  # ended normally: done, or a run-ending event then end of body
+    FAILED = "failed"  # an exception ended it; later waits raise it again
+    CLOSED = "closed"  # closed before it finished (aclose(), leaving async with, cancel)
+
+
+_NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
+
+
+def _handlers(handler: Handlers) -> tuple[EventHandler, ...]:
+    if handler is None:
+        return ()
+    handlers = (handler,) if isinstance(handler, EventHandler) else tuple(handler)
+    for item in handlers:
+        if not isinstance(item, EventHandler):
+            raise TypeError(f"a handler must be an EventHandler instance, not {item!r}")
+    return handlers
+
+
+class AssistantStream:
+    """One run stream: an async context manager and an async iterator of typed events.
+
+    Args:
+        source: the body of a ``text/event-stream`` response, as chunks of bytes.
+        handler: an ``EventHandler``, several (each callback runs on each, in order), or
+            ``None`` to just iterate events.
+        max_event_bytes: the SSE decoder's limit on one event (``None``: no limit).
+
+    Use it as ``async with stream: ...`` (or call ``aclose()``), so that leaving early still
+    closes the source and runs ``on_end``.
+    """
+
+    def __init__(
+        self,
+        source: AsyncIterable[bytes],
+        handler: Handlers = None,
+        *,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+    ) -> None:
+        self._source = source
+        self._chunks: AsyncIterator[bytes] | None = None
+        self._dispatcher = dispatcher = Dispatcher(_handlers(handler))
+        self._accumulator = Accumulator(dispatcher.names)
+        self._wants_event = "on_event" in dispatcher.names
+        self._decoder = SSEDecoder(max_event_bytes=max_event_bytes)
+        self._pending: list[ServerSentEvent] = []
+        self._position = 0
+        self._deferred: BaseException | None = None  # raised once the pending events are out
+        self._exhausted = False
+        self._state = _NEW
+        self._error: BaseException | None = None
+        self._released = False
+        self._current_event: AssistantStreamEvent | None = None
+
+    def __repr__(self) -> str:
+        return f"<AssistantStream {self._state.value} run={self._accumulator.run_id}>"
+
+    def __del__(self) -> None:
+        if getattr(self, "_state", None) is _STREAMING:
+            warnings.warn(
+                "an AssistantStream was started and never closed; use `async with` or "
+                "`await stream.aclose()`",
+                ResourceWarning,
+                stacklevel=1,
+            )
+
+    # -- async context manager and iterator ----------------------------------------------
+
+    async def __aenter__(self) -> AssistantStream:
+        if self._state is _NEW:
+            await self._guard(self._start())
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __aiter__(self) -> AssistantStream:
+        return self
+
+    async def __anext__(self) -> AssistantStreamEvent:
+        event = await self._next()
+        if event is None:
+            raise StopAsyncIteration
+        return event
+
+    async def aclose(self) -> None:
+        """Close the source and run ``on_end`` if the stream has not ended yet. Idempotent."""
+        if self._state in (_NEW, _STREAMING):
+            self._state = _CLOSED
+            await self._release()
+
+    # -- helpers that drain the stream ---------------------------------------------------
+
+    async def until_done(self) -> None:
+        """Read the stream to its end, delivering every callback.
+
+        Raises:
+            StreamInterrupted: the body ended without ``done`` or a run-ending event.
+            Exception: whatever ended the stream (a callback's exception included).
+        """
+        next_event = self._next
+        while await next_event() is not None:
+            pass
+
+    async def get_final_run(self) -> FinalRun:
+        """Drain the stream; return the last run and whether a run-ending event came."""
+        await self.until_done()
+        return self._accumulator.final_run()
+
+    async def get_final_messages(self) -> tuple[Message, ...]:
+        """Drain the stream; return every message, terminal objects where they came."""
+        await self.until_done()
+        return self._accumulator.messages()
+
+    async def get_final_run_steps(self) -> tuple[RunStep, ...]:
+        """Drain the stream; return every step, terminal objects where they came.
+
+        Steps first seen at their terminal event (in a submit-tool-outputs stream) are
+        included.
+        """
+        await self.until_done()
+        return self._accumulator.run_steps()
+
+    @property
+    def text_deltas(self) -> AsyncIterator[str]:
+        """The text fragments of every message, in order (empty fragments skipped)."""
+        return self._text_deltas()
+
+    async def _text_deltas(self) -> AsyncIterator[str]:
+        while (event := await self._next()) is not None:
+            if type(event) is ThreadMessageDelta:
+                for block in event.data.delta.content or ():
+                    if (
+                        type(block) is TextDeltaBlock
+                        and block.text is not None
+                        and block.text.value
+                    ):
+                        yield block.text.value
+
+    # -- what has been received ----------------------------------------------------------
+
+    @property
+    def state(self) -> StreamState:
+        """Where the stream is."""
+        return self._state
+
+    @property
+    def current_event(self) -> AssistantStreamEvent | None:
+        """The event being delivered, or the last one delivered."""
+        return self._current_event
+
+    @property
+    def current_run(self) -> Run | None:
+        """The run carried by the last run event."""
+        return self._accumulator.final_run().run
+
+    @property
+    def current_message_snapshot(self) -> Message | None:
+        """The message the last message event was about, as a snapshot."""
+        return self._accumulator.current_message()
+
+    @property
+    def current_run_step_snapshot(self) -> RunStep | None:
+        """The step the last step event was about, as a snapshot."""
+        return self._accumulator.current_run_step()
+
+    @property
+    def partial(self) -> PartialRun:
+        """Everything received so far, as frozen values."""
+        return self._accumulator.partial(self._current_event)
+
+    # -- the loop ------------------------------------------------------------------------
+
+    async def _start(self) -> None:
+        self._state = _STREAMING
+        self._chunks = aiter(self._source)
+        await self._dispatcher.call("on_connect", ())
+
+    async def _next(self) -> AssistantStreamEvent | None:
+        """Deliver the next event and return it; ``None`` once the stream has ended."""
+        state = self._state
+        if state is not _STREAMING:
+            if state is _NEW:
+                await self._guard(self._start())
+            elif state is _FAILED:
+                assert self._error is not None
+                raise self._error
+            else:
+                return None
+        try:
+            return await self._step()
+        except BaseException as exc:
+            await self._fail(exc)
+            raise
+
+    async def _step(self) -> AssistantStreamEvent | None:
+        while True:
+            if self._position < len(self._pending):
+                sse = self._pending[self._position]
+                self._position += 1
+                event = decode_event(sse.event, sse.data)
+                await self._deliver(event)
+                if type(event) is DoneEvent:
+                    await self._settle()
+                return event
+            if self._deferred is not None:
+                raise self._deferred
+            if self._exhausted:
+                await self._end_of_body()
+                return None
+            assert self._chunks is not None
+            try:
+                chunk = await anext(self._chunks)
+            except StopAsyncIteration:
+                self._exhausted = True
+                self._pending, self._position = self._decoder.finish(), 0
+                continue
+            self._position = 0
+            try:
+                self._pending = self._decoder.feed(chunk)
+            except EventTooLargeError as exc:  # deliver what completed before it, then raise
+                self._pending, self._deferred = exc.events, exc
+
+    async def _deliver(self, event: AssistantStreamEvent) -> None:
+        self._current_event = event
+        call = self._dispatcher.call
+        if self._wants_event:
+            await call("on_event", (event,))
+        for name, args in self._accumulator.feed(event):
+            await call(name, args)
+
+    async def _end_of_body(self) -> None:
+        if self._accumulator.final_run().ended:
+            await self._settle()
+            return
+        undecoded = self._decoder.pending_bytes
+        reason = "the body ended"
+        if undecoded:
+            reason += f" in the middle of an event ({undecoded} bytes undecoded)"
+        raise StreamInterrupted(self.partial, reason)
+
+    async def _settle(self) -> None:
+        self._state = _FINISHED
+        await self._release()
+
+    async def _guard(self, step: Any) -> None:
+        try:
+            await step
+        except BaseException as exc:
+            await self._fail(exc)
+            raise
+
+    async def _fail(self, exc: BaseException) -> None:
+        if self._state not in (_NEW, _STREAMING):
+            return  # already ended: on_end ran, nothing more to report
+        if not isinstance(exc, Exception):  # cancellation, KeyboardInterrupt
+            self._state = _CLOSED
+            await self._release()
+            return
+        self._state, self._error = _FAILED, exc
+        if isinstance(exc, AssistantStreamError) and exc.partial is None:
+            exc.partial = self.partial
+        try:
+            if isinstance(exc, TimeoutError):
+                await self._dispatcher.call("on_timeout", ())
+            await self._dispatcher.call("on_exception", (exc,))
+        finally:
+            await self._release()
+
+    async def _release(self) -> None:
+        """Close the source, then run ``on_end``: once, whatever happened."""
+        if self._released:
+            return
+        self._released = True
+        try:
+            close = getattr(self._chunks, "aclose", None)
+            if close is not None:
+                await close()
+        finally:
+            await self._dispatcher.call("on_end", ())
