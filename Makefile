@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/decode_sample.py
+	$(BIN)/python examples/replay_sample.py
 
 test: lint typecheck unit
 
@@ -30,7 +30,7 @@ unit: $(STAMP)
 	$(BIN)/python -X dev -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_decode.py
+	$(BIN)/python benchmarks/bench.py
 
 instructions: $(STAMP)  # needs valgrind; noise-free instructions per event
 	$(BIN)/python benchmarks/instructions.py

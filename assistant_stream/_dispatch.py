@@ -67,21 +67,23 @@ class Dispatcher:
     Attributes:
         names: every callback name at least one handler overrides. The accumulator uses it
             to skip notices nobody receives.
+        table: name -> the ``(bound callback, is_async)`` pairs to run, for loops that inline
+            ``call`` (the stream's per-event loop); only names in ``names`` are keys.
     """
 
-    __slots__ = ("_calls", "names")
+    __slots__ = ("names", "table")
 
     def __init__(self, handlers: Iterable[EventHandler]) -> None:
         calls: dict[str, list[Entry]] = {}
         for handler in handlers:
             for name, (function, is_async) in type(handler)._callback_table.items():
                 calls.setdefault(name, []).append((function.__get__(handler), is_async))
-        self._calls = {name: tuple(entries) for name, entries in calls.items()}
+        self.table = {name: tuple(entries) for name, entries in calls.items()}
         self.names = frozenset(calls)
 
     async def call(self, name: str, args: tuple[Any, ...]) -> None:
         """Run every handler's ``name`` callback with ``args``, in order."""
-        for function, is_async in self._calls.get(name, ()):
+        for function, is_async in self.table.get(name, ()):
             if is_async:
                 await function(*args)
             else:

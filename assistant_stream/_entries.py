@@ -108,7 +108,16 @@ class Block:
         phase: its lifecycle phase (``_lifecycle.Phase``), ``None`` before it is announced.
     """
 
-    __slots__ = ("_annotations", "_fragments", "_model", "_owner", "_path", "kind", "phase")
+    __slots__ = (
+        "_annotations",
+        "_fragments",
+        "_model",
+        "_owner",
+        "_path",
+        "_present_annotations",
+        "kind",
+        "phase",
+    )
 
     def __init__(self, kind: str, owner: str, index: int) -> None:
         self.kind = kind
@@ -117,6 +126,7 @@ class Block:
         self._path = f"content[{index}]"
         self._fragments = Fragments()
         self._annotations: list[Annotation | None] = []
+        self._present_annotations: tuple[Annotation, ...] = ()
         self._model: Any = None  # ImageFile, ImageURL or UnknownMessageContent
 
     def apply(self, delta: MessageContentDelta) -> tuple[Annotation, ...]:
@@ -163,6 +173,7 @@ class Block:
             merged = overwrite(target, existing if type(existing) is target else None, patch)  # type: ignore[assignment]
         if index is not None:
             self._annotations[index] = merged
+            self._present_annotations = _present(self._annotations)
         return merged
 
     def snapshot(self) -> Any:
@@ -170,7 +181,7 @@ class Block:
         kind = self.kind
         if kind == "text":
             fragments = self._fragments
-            return _lazy_text(fragments, fragments.size, _present(self._annotations))
+            return _lazy_text(fragments, fragments.size, self._present_annotations)
         if kind == "refusal":
             return _lazy_refusal(self._fragments, self._fragments.size)
         return self._model

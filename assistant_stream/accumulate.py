@@ -35,7 +35,7 @@ import attrs
 
 from ._entries import INNER, Block, Call
 from ._frozen import replacer
-from ._lifecycle import CALLBACKS, TRANSITIONS, Move, Say
+from ._lifecycle import CALLBACKS, TRANSITIONS, Move, Phase, Say
 from ._patch import MAX_ENTRIES, MAX_INDEX_GAP, entry_at
 from .events import (
     AssistantStreamEvent,
@@ -137,6 +137,12 @@ NOTICES: Final = frozenset(
         "on_unknown_event",
     }
 )
+
+_OPEN: Final = Phase.OPEN
+#: Block kind -> its delta callback, for the inlined common case of ``_message_delta``.
+_DELTA_CALLBACK: Final = {
+    kind: names[Say.DELTA] for kind, names in CALLBACKS.items() if Say.DELTA in names
+}
 
 _with_content: Final = replacer(Message, "content")
 _with_details: Final = replacer(RunStep, "step_details")
@@ -363,19 +369,26 @@ class Accumulator:
         parent = self._message(data.id, None)
         notices: list[Notice] = []
         wanted = self._wanted
+        entries = parent.entries
         for patch in data.delta.content or ():
             index = patch.index
             if index is None:
                 continue  # an unknown kind of content with no index: nowhere to put it
-            block = entry_at(parent.entries, index, "content", data.id)
-            if block is None:
-                block = parent.entries[index] = Block(patch.type, data.id, index)
+            if 0 <= index < len(entries) and (block := entries[index]) is not None:
+                pass
+            elif entry_at(entries, index, "content", data.id) is None:
+                block = entries[index] = Block(patch.type, data.id, index)
                 if parent.open is not None:
                     self._move(parent.open, Move.SUPERSEDE, notices)
                 parent.open = block
             annotations = block.apply(patch)
-            payload = getattr(patch, block.kind, None) if block.kind in CALLBACKS else None
-            if payload is not None or block.phase is None:
+            kind = block.kind
+            payload = getattr(patch, kind, None) if kind in CALLBACKS else None
+            if block.phase is _OPEN:  # the common case, (OPEN, PATCH) of the table, inlined
+                name = _DELTA_CALLBACK.get(kind)
+                if payload is not None and name in wanted:
+                    notices.append((name, (payload, block.snapshot())))
+            elif payload is not None or block.phase is None:
                 self._move(block, Move.PATCH, notices, delta=payload)
             if annotations and "on_annotation" in wanted:
                 text = block.snapshot()
@@ -432,18 +445,25 @@ class Accumulator:
         notices: list[Notice] = []
         details = data.delta.step_details
         if type(details) is ToolCallDeltaObject:
+            entries = parent.entries
+            wants_delta = "on_tool_call_delta" in self._wanted
             for patch in details.tool_calls or ():
                 index = patch.index
                 if index is None:
                     continue
-                call = entry_at(parent.entries, index, "step_details.tool_calls", data.id)
-                if call is None:
-                    call = parent.entries[index] = Call(patch.type, data.id, index)
+                if 0 <= index < len(entries) and (call := entries[index]) is not None:
+                    pass
+                elif entry_at(entries, index, "step_details.tool_calls", data.id) is None:
+                    call = entries[index] = Call(patch.type, data.id, index)
                     if parent.open is not None:
                         self._move(parent.open, Move.SUPERSEDE, notices)
                     parent.open = call
                 call.apply(patch)
-                self._move(call, Move.PATCH, notices, delta=patch)
+                if call.phase is _OPEN:  # (OPEN, PATCH), inlined
+                    if wants_delta:
+                        notices.append(("on_tool_call_delta", (patch, call.snapshot())))
+                else:
+                    self._move(call, Move.PATCH, notices, delta=patch)
         elif type(details) is RunStepDeltaMessageDelta and details.message_creation is not None:
             created = MessageCreationStepDetails(message_creation=details.message_creation)
             parent.base = _with_details(parent.base, created)

@@ -93,7 +93,6 @@ class AssistantStream:
         self._chunks: AsyncIterator[bytes] | None = None
         self._dispatcher = dispatcher = Dispatcher(_handlers(handler))
         self._accumulator = Accumulator(dispatcher.names)
-        self._wants_event = "on_event" in dispatcher.names
         self._decoder = SSEDecoder(max_event_bytes=max_event_bytes)
         self._pending: list[ServerSentEvent] = []
         self._position = 0
@@ -155,9 +154,7 @@ class AssistantStream:
             StreamInterrupted: the body ended without ``done`` or a run-ending event.
             Exception: whatever ended the stream (a callback's exception included).
         """
-        next_event = self._next
-        while await next_event() is not None:
-            pass
+        await self._next(drain=True)
 
     async def get_final_run(self) -> FinalRun:
         """Drain the stream; return the last run and whether a run-ending event came."""
@@ -233,8 +230,11 @@ class AssistantStream:
         self._chunks = aiter(self._source)
         await self._dispatcher.call("on_connect", ())
 
-    async def _next(self) -> AssistantStreamEvent | None:
-        """Deliver the next event and return it; ``None`` once the stream has ended."""
+    async def _next(self, *, drain: bool = False) -> AssistantStreamEvent | None:
+        """Deliver the next event and return it; ``None`` once the stream has ended.
+
+        With ``drain``, deliver every event to the end (in one frame: no call per event).
+        """
         state = self._state
         if state is not _STREAMING:
             if state is _NEW:
@@ -245,20 +245,37 @@ class AssistantStream:
             else:
                 return None
         try:
-            return await self._step()
+            return await self._step(drain)
         except BaseException as exc:
             await self._fail(exc)
             raise
 
-    async def _step(self) -> AssistantStreamEvent | None:
+    async def _step(self, drain: bool) -> AssistantStreamEvent | None:
+        table = self._dispatcher.table
+        on_event = table.get("on_event", ())
+        feed = self._accumulator.feed
         while True:
             if self._position < len(self._pending):
                 sse = self._pending[self._position]
                 self._position += 1
-                event = decode_event(sse.event, sse.data)
-                await self._deliver(event)
+                self._current_event = event = decode_event(sse.event, sse.data)
+                # _deliver(event), inlined: this loop runs once per event
+                for function, is_async in on_event:
+                    if is_async:
+                        await function(event)
+                    else:
+                        function(event)
+                for name, args in feed(event):
+                    for function, is_async in table[name]:
+                        if is_async:
+                            await function(*args)
+                        else:
+                            function(*args)
                 if type(event) is DoneEvent:
                     await self._settle()
+                    return event
+                if drain:
+                    continue
                 return event
             if self._deferred is not None:
                 raise self._deferred
@@ -277,14 +294,6 @@ class AssistantStream:
                 self._pending = self._decoder.feed(chunk)
             except EventTooLargeError as exc:  # deliver what completed before it, then raise
                 self._pending, self._deferred = exc.events, exc
-
-    async def _deliver(self, event: AssistantStreamEvent) -> None:
-        self._current_event = event
-        call = self._dispatcher.call
-        if self._wants_event:
-            await call("on_event", (event,))
-        for name, args in self._accumulator.feed(event):
-            await call(name, args)
 
     async def _end_of_body(self) -> None:
         if self._accumulator.final_run().ended:

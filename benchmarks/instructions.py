@@ -1,12 +1,12 @@
 """Instructions per event under callgrind: a yardstick that machine noise does not move.
 
-``bench_decode.py`` measures CPU time, which on a small shared machine varies by tens of
+``bench.py`` measures CPU time, which on a small shared machine varies by tens of
 percent between runs. Counting instructions with valgrind's callgrind gives the same number
 every time for the same code and input, which makes it the tool for deciding whether a change
 to the hot path helps. It is not a substitute for time (cache misses and allocation do not
 show), so targets are still checked with ``make bench``.
 
-Method: each contestant of ``bench_decode.CONTESTANTS`` decodes the first N and then the
+Method: each contestant of ``bench.CONTESTANTS`` decodes the first N and then the
 first 2N events of a workload (one chunk per event, after skipping the opening events), each
 in its own process under callgrind with ``PYTHONHASHSEED=0``. Both processes prepare the same
 2N chunks, so the difference of the two totals divided by N is the cost of decoding one
@@ -24,7 +24,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-import bench_decode
+import bench
 import workloads
 
 SKIP_OPENING = 100  # the run, step and message headers at the start of every workload
@@ -34,7 +34,7 @@ def decode_slice(contestant: str, workload: str, count: int, prepared: int) -> N
     """Prepare ``prepared`` chunks of ``workload``, decode the first ``count`` of them."""
     frames = workloads.build(workload).body.split(b"\n\n")[:-1]
     chunks = [frame + b"\n\n" for frame in frames[SKIP_OPENING : SKIP_OPENING + prepared]]
-    bench_decode.CONTESTANTS[contestant](chunks[:count])
+    bench.CONTESTANTS[contestant](chunks[:count])
 
 
 def instructions(contestant: str, workload: str, count: int, prepared: int) -> int:
@@ -62,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", default="long-text,mixed,tools")
     parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--contestants", default=",".join(bench.CONTESTANTS))
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -71,14 +72,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: nothing to count", file=sys.stderr)
         return 2
-    contestants = list(bench_decode.CONTESTANTS)
-    print("| workload | " + " | ".join(f"{c} instr/event" for c in contestants) + " | ratio |")
-    print("|---|" + "---:|" * (len(contestants) + 1))
+    contestants = args.contestants.split(",")
+    others = contestants[1:]
+    print(
+        "| workload | "
+        + " | ".join(f"{c} instr/event" for c in contestants)
+        + " | "
+        + " | ".join(f"{c} x {contestants[0]}" for c in others)
+        + " |"
+    )
+    print("|---|" + "---:|" * (len(contestants) + len(others)))
     for workload in args.workloads.split(","):
         counts = [per_event(c, workload, args.events) for c in contestants]
-        ratio = counts[-1] / counts[0]
         cells = " | ".join(f"{n:,}" for n in counts)
-        print(f"| {workload} | {cells} | {ratio:.2f}x |", flush=True)
+        ratios = " | ".join(f"{n / counts[0]:.2f}x" for n in counts[1:])
+        print(f"| {workload} | {cells} | {ratios} |", flush=True)
     return 0
 
 

@@ -625,9 +625,9 @@ class Workload:
     counts: dict[str, int]
 
 
-def _long_text(run: _Run) -> None:
+def _long_text(run: _Run, deltas: int = 20_000) -> None:
     run.start(create_thread=False)
-    run.message_step([{"deltas": 20_000}])
+    run.message_step([{"deltas": deltas}])
     run.complete()
 
 
@@ -658,13 +658,19 @@ WORKLOADS: dict[str, Callable[[_Run], None]] = {
     "mixed": _mixed,
 }
 
+#: The same single message at two lengths: does a delta cost more when the text is long?
+SCALING: dict[str, Callable[[_Run], None]] = {
+    "text-5k": functools.partial(_long_text, deltas=5_000),
+    "text-80k": functools.partial(_long_text, deltas=80_000),
+}
+
 
 @functools.cache
 def build(name: str, seed: int = DEFAULT_SEED) -> Workload:
     """Generate (once per process) the body of workload ``name``."""
     # Each workload gets its own stream of random numbers, so one does not shift another.
     run = _Run(random.Random(f"{seed}:{name}"))
-    WORKLOADS[name](run)
+    (WORKLOADS | SCALING)[name](run)
     counts = collections.Counter(event for event, _ in run.frames)
     return Workload(name, run.body(), len(run.frames), dict(sorted(counts.items())))
 

@@ -21,3 +21,28 @@ def test_decode_sample_prints_events_and_final_text() -> None:
     assert "ended at an event boundary" in result.stdout
     assert "The mean of the sample is 4.4 and its median is 5." in result.stdout
     assert "thread.run.step.delta        step_demoA1 'import statistics\\n'" in result.stdout
+
+
+def test_replay_sample_streams_text_and_summarises_tool_calls() -> None:
+    """``make demo``'s script prints the code as it streams, the call summary and the answer."""
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "replay_sample.py"), "--chunk-size", "7"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert 0 == result.returncode, result.stderr
+    expected_lines = [
+        "  code_interpreter call call_demoD4 started; code:",
+        "    | import statistics",
+        "    | data = [2, 3, 5, 7, 5]",
+        "  code_interpreter call call_demoD4 done: 3 line(s) of code; logs '4.4 5'",
+        "assistant> The mean of the sample is 4.4 and its median is 5. Both were computed with "
+        "Python\u2019s `statistics` module — no rounding involved.",
+        "[text done: 127 characters]",
+        "[run completed, 357 tokens, 1 tool call(s)]",
+        "final run: completed (ended: True)",
+    ]
+    lines = result.stdout.splitlines()
+    assert expected_lines == [line for line in lines if line in expected_lines]

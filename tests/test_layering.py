@@ -11,6 +11,11 @@ CORE = [
     "assistant_stream._converter",
     "assistant_stream._decode",
     "assistant_stream._hotpath",
+    "assistant_stream._frozen",
+    "assistant_stream._patch",
+    "assistant_stream._lifecycle",
+    "assistant_stream._entries",
+    "assistant_stream.accumulate",
 ]
 
 

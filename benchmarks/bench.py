@@ -1,6 +1,6 @@
-"""Decode benchmark: what typed events cost per event, next to the orjson floor.
+"""Benchmark: what typed events, snapshots and callbacks cost per event, next to a floor.
 
-Run it as a script (``make bench`` does): ``python benchmarks/bench_decode.py [options]``.
+Run it as a script (``make bench`` does): ``python benchmarks/bench.py [options]``.
 
 Every contestant turns the same in-memory body (``workloads.py``) into events:
 
@@ -9,6 +9,13 @@ Every contestant turns the same in-memory body (``workloads.py``) into events:
   ``[DONE]``. No models, no dispatch: the least any Python client can do.
 - ``assistant_stream``: ``SSEDecoder.feed()`` every chunk, ``decode_event()`` every event,
   then ``finish()``: bytes to typed events, the package's public wire layer.
+- ``pipeline``: the whole handler layer with no HTTP. ``AssistantStream`` reads the chunks
+  from an async generator, decodes, accumulates the snapshots and calls a handler that
+  overrides ``on_event``, ``on_text_delta``, ``on_tool_call_delta`` and ``on_message_done``
+  (the same handler as the shared yardstick's ``assistant_stream_handler`` contestant).
+
+A second table, "scaling", checks that a text delta costs the same however long the text
+already is: the pipeline on 5,000 and on 80,000 text deltas, per event.
 
 Two ways of cutting the body into chunks: ``event`` (one chunk per SSE event, as the live API
 writes) and ``16k`` (16 KiB pieces that cut across events and UTF-8 characters).
@@ -43,17 +50,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncio
 import orjson
 import workloads  # benchmarks/ is sys.path[0] when this file is run as a script
 
 import assistant_stream
-from assistant_stream import DoneEvent, SSEDecoder, UnknownEvent, decode_event
+from assistant_stream import (
+    AssistantStream,
+    DoneEvent,
+    EventHandler,
+    SSEDecoder,
+    StreamInterrupted,
+    UnknownEvent,
+    decode_event,
+)
 
 BASELINE = "floor"
-TARGET_CONTESTANT = "assistant_stream"
-TARGET_WORKLOADS = ("mixed", "long-text")
-TARGET_RATIO = 4.0  # the issue's limit, in x floor per event
-AIM_RATIO = 3.0  # what we aim for
+
+
+@dataclass(frozen=True)
+class Target:
+    """A contestant's limit in x floor per event, on the workloads it is judged on."""
+
+    contestant: str
+    workloads: tuple[str, ...]
+    limit: float
+    aim: float
+
+
+TARGETS = (
+    Target("assistant_stream", ("mixed", "long-text"), limit=4.0, aim=3.0),  # issue 2
+    Target("pipeline", ("long-text", "tools", "mixed"), limit=5.0, aim=4.0),  # issue 3
+)
+#: The pipeline's cost per text delta at 80,000 deltas over its cost at 5,000 (issue 3).
+SCALING_WORKLOADS = ("text-5k", "text-80k")
+SCALING_LIMIT = 1.3
 
 # -- chunkings ----------------------------------------------------------------------------
 
@@ -171,10 +202,66 @@ def typed_events(chunks: Sequence[bytes]) -> Tally:
     return Tally(events, done, unknown, decoder.pending_bytes)
 
 
+class CountingHandler(EventHandler):
+    """The shared yardstick's handler: counts events, text and tool-call deltas, messages."""
+
+    def __init__(self) -> None:
+        self.events = self.done = self.unknown = 0
+        self.text_deltas = self.tool_call_deltas = self.messages_done = 0
+        self.final_text_chars = 0
+
+    async def on_event(self, event: Any) -> None:
+        kind = type(event)
+        if kind is DoneEvent:
+            self.done += 1
+            return
+        self.events += 1
+        if kind is UnknownEvent:
+            self.unknown += 1
+
+    async def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+        self.text_deltas += 1
+
+    async def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None:
+        self.tool_call_deltas += 1
+
+    async def on_message_done(self, message: Any) -> None:
+        self.messages_done += 1
+        for block in message.content:
+            if block.type == "text":
+                self.final_text_chars += len(block.text.value)
+
+
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def pipeline(chunks: Sequence[bytes]) -> Tally:
+    """``AssistantStream`` with a ``CountingHandler``: decode, accumulate, dispatch."""
+    global _loop
+    if _loop is None:
+        _loop = asyncio.new_event_loop()
+    handler = CountingHandler()
+
+    async def source() -> Any:
+        for chunk in chunks:
+            yield chunk
+
+    async def drive() -> None:
+        async with AssistantStream(source(), handler) as stream:
+            try:
+                await stream.until_done()
+            except StreamInterrupted:  # a slice of a stream (instructions.py): not judged
+                pass
+
+    _loop.run_until_complete(drive())
+    return Tally(handler.events, handler.done, handler.unknown)
+
+
 #: Run in this order in every round; the first is the baseline of the ratios.
 CONTESTANTS: dict[str, Contestant] = {
     BASELINE: floor,
-    TARGET_CONTESTANT: typed_events,
+    "assistant_stream": typed_events,
+    "pipeline": pipeline,
 }
 
 # -- measuring ----------------------------------------------------------------------------
@@ -267,7 +354,7 @@ def run_case(case: Case, rounds: int) -> None:
 
 def describe(cases: Sequence[Case], rounds: int) -> str:
     lines = [
-        f"# decode benchmark: CPU time per event (time.process_time_ns), rounds: {rounds}",
+        f"# benchmark: CPU time per event (time.process_time_ns), rounds: {rounds}",
         "",
         f"Python {platform.python_version()} on {platform.machine()}, "
         f"assistant_stream {assistant_stream.__version__}, orjson {orjson.__version__}; "
@@ -301,25 +388,56 @@ def table(cases: Sequence[Case]) -> str:
     return "\n".join(rows)
 
 
-def target(cases: Sequence[Case]) -> tuple[str, bool | None]:
-    """The issue's target line, and whether it passed (``None`` if nothing was measured)."""
-    judged = [c for c in cases if c.workload in TARGET_WORKLOADS]
-    head = (
-        f"Target: {TARGET_CONTESTANT} ≤ {TARGET_RATIO:g}x floor per event on "
-        f"{' and '.join(TARGET_WORKLOADS)} (aim {AIM_RATIO:g}x):"
+def targets(cases: Sequence[Case]) -> tuple[list[str], bool | None]:
+    """One line per target, and whether all passed (``None`` if none was measured)."""
+    lines, verdicts = [], []
+    for goal in TARGETS:
+        head = (
+            f"Target: {goal.contestant} ≤ {goal.limit:g}x floor per event on "
+            f"{', '.join(goal.workloads)} (aim {goal.aim:g}x):"
+        )
+        judged = [c for c in cases if c.workload in goal.workloads]
+        if not judged:
+            lines.append(f"{head} NOT MEASURED")
+            continue
+        passed = all(c.median_ratio(goal.contestant) <= goal.limit for c in judged)
+        verdicts.append(passed)
+        parts = []
+        for case in judged:
+            ratio = case.median_ratio(goal.contestant)
+            mark = "within aim" if ratio <= goal.aim else "ok" if ratio <= goal.limit else "over"
+            parts.append(f"{case.label} {ratio:.2f}x ({mark})")
+        lines.append(f"{head} {'PASS' if passed else 'FAIL'}: {', '.join(parts)}")
+    return lines, (all(verdicts) if verdicts else None)
+
+
+def scaling(rounds: int) -> tuple[str, float]:
+    """The pipeline per text delta at 80,000 deltas over 5,000, median of paired rounds."""
+    short, long = make_cases(SCALING_WORKLOADS, ["event"])
+    per_event: dict[str, list[float]] = {short.workload: [], long.workload: []}
+    for case in (short, long):
+        check(case, "pipeline", pipeline(case.chunks), "warm-up")
+    for r in range(rounds):
+        for case in (short, long):
+            ns, tally = timed(pipeline, case.chunks)
+            check(case, "pipeline", tally, f"round {r + 1}")
+            per_event[case.workload].append(ns / 1_000 / case.events)
+    ratios = [
+        b / a for a, b in zip(per_event[short.workload], per_event[long.workload], strict=True)
+    ]
+    ratio = statistics.median(ratios)
+    verdict = "PASS" if ratio <= SCALING_LIMIT else "FAIL"
+    line = (
+        f"Scaling: pipeline µs/event on {long.workload} ({statistics.median(per_event[long.workload]):.2f})"
+        f" over {short.workload} ({statistics.median(per_event[short.workload]):.2f}) = "
+        f"{ratio:.2f}x (range {min(ratios):.2f}-{max(ratios):.2f}), limit {SCALING_LIMIT:g}x: {verdict}"
     )
-    if not judged:
-        return f"{head} NOT MEASURED (run mixed or long-text)", None
-    passed = all(c.median_ratio(TARGET_CONTESTANT) <= TARGET_RATIO for c in judged)
-    parts = []
-    for case in judged:
-        ratio = case.median_ratio(TARGET_CONTESTANT)
-        mark = "within aim" if ratio <= AIM_RATIO else "ok" if ratio <= TARGET_RATIO else "over"
-        parts.append(f"{case.label} {ratio:.2f}x ({mark})")
-    return f"{head} {'PASS' if passed else 'FAIL'}: {', '.join(parts)}", passed
+    return line, ratio
 
 
-def to_json(cases: Sequence[Case], rounds: int, passed: bool | None) -> dict[str, Any]:
+def to_json(
+    cases: Sequence[Case], rounds: int, passed: bool | None, scaling_ratio: float | None
+) -> dict[str, Any]:
     return {
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -328,13 +446,17 @@ def to_json(cases: Sequence[Case], rounds: int, passed: bool | None) -> dict[str
         "rounds": rounds,
         "seed": workloads.DEFAULT_SEED,
         "timer": "time.process_time_ns",
-        "target": {
-            "contestant": TARGET_CONTESTANT,
-            "workloads": list(TARGET_WORKLOADS),
-            "max_ratio": TARGET_RATIO,
-            "aim_ratio": AIM_RATIO,
-            "passed": passed,
-        },
+        "targets": [
+            {
+                "contestant": t.contestant,
+                "workloads": list(t.workloads),
+                "max_ratio": t.limit,
+                "aim_ratio": t.aim,
+            }
+            for t in TARGETS
+        ],
+        "passed": passed,
+        "scaling_ratio": scaling_ratio,
         "cases": [
             {
                 "workload": case.workload,
@@ -360,15 +482,15 @@ def to_json(cases: Sequence[Case], rounds: int, passed: bool | None) -> dict[str
 # -- entry points -------------------------------------------------------------------------
 
 
-def profile(workload: str, chunking: str) -> None:
-    """Profile one run of the target contestant; print the top 25 functions by self time."""
+def profile(name: str, workload: str, chunking: str) -> None:
+    """Profile one run of a contestant; print the top 25 functions by self time."""
     (case,) = make_cases([workload], [chunking])
-    contestant = CONTESTANTS[TARGET_CONTESTANT]
-    check(case, TARGET_CONTESTANT, contestant(case.chunks), "warm-up")
+    contestant = CONTESTANTS[name]
+    check(case, name, contestant(case.chunks), "warm-up")
     profiler = cProfile.Profile()
     tally = profiler.runcall(contestant, case.chunks)
-    check(case, TARGET_CONTESTANT, tally, "profiled run")
-    print(f"# cProfile: {TARGET_CONTESTANT} on {case.label}, {case.events:,} events")
+    check(case, name, tally, "profiled run")
+    print(f"# cProfile: {name} on {case.label}, {case.events:,} events")
     print("(profiling slows every call; read where the time goes, not how much)\n")
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.strip_dirs().sort_stats(pstats.SortKey.TIME).print_stats(25)
@@ -389,7 +511,7 @@ def csv_choice(choices: Sequence[str]) -> Callable[[str], list[str]]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Decode workloads with SSEDecoder + decode_event next to the orjson floor."
+        description="Decode and stream the workloads next to the orjson floor."
     )
     parser.add_argument(
         "--workloads",
@@ -409,7 +531,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--profile",
         choices=list(workloads.WORKLOADS),
         metavar="WORKLOAD",
-        help=f"cProfile {TARGET_CONTESTANT} on WORKLOAD (first of --chunks) instead",
+        help="cProfile --contestant on WORKLOAD (first of --chunks) instead",
+    )
+    parser.add_argument(
+        "--contestant", choices=list(CONTESTANTS)[1:], default="pipeline", help="for --profile"
+    )
+    parser.add_argument(
+        "--no-scaling", action="store_true", help="skip the 5k-vs-80k text delta check"
     )
     args = parser.parse_args(argv)
     if args.rounds < 1:
@@ -421,19 +549,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         if args.profile:
-            profile(args.profile, args.chunks[0])
+            profile(args.contestant, args.profile, args.chunks[0])
             return 0
         cases = make_cases(args.workloads, args.chunks)
         for case in cases:
             run_case(case, args.rounds)
+        scaled = None if args.no_scaling else scaling(args.rounds)
     except BenchError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
-    line, passed = target(cases)
-    print(describe(cases, args.rounds), "", table(cases), "", line, sep="\n")
+    lines, passed = targets(cases)
+    print(describe(cases, args.rounds), "", table(cases), "", *lines, sep="\n")
+    if scaled is not None:
+        print(scaled[0])
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(to_json(cases, args.rounds, passed), indent=2) + "\n")
+        data = to_json(cases, args.rounds, passed, None if scaled is None else scaled[1])
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
         print(f"\nresults written to {args.json}")
     return 0
 
