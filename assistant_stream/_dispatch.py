@@ -1,52 +1,49 @@
 """Which callbacks a handler class overrides, computed once per class; how they are called.
 
 Rule 1 - the table is built when the class is created (``EventHandler.__init_subclass__``
-calls ``callback_table``): for each ``on_*`` name, the class's function if it overrides the
-base class's, and whether it is a coroutine function. A callback the class does not override
-is not in the table and costs nothing per event.
+calls ``overridden``): the ``on_*`` names whose definition, found along the class's MRO,
+is not the base class's. A callback the class does not override costs nothing per event.
 
-Rule 2 - one caller. ``Dispatcher.call`` is the only place a callback runs: in order, one at
-a time, awaiting ``async def`` callbacks and calling plain ``def`` ones. It owns no error
-policy of its own: an exception from a callback propagates to the stream, which reports it
-to ``on_exception`` once and re-raises it (see ``stream.py``).
+Rule 2 - one way to call. A callback is looked up on the instance (so ``staticmethod`` and
+``classmethod`` callbacks work), called with its arguments, and its result awaited when it
+is awaitable: ``async def`` callbacks, plain ``def`` ones, and plain ``def`` wrappers around
+coroutine functions (the usual decorators) all work. Callbacks run one at a time, in
+order. ``Dispatcher.call`` owns no error policy: an exception from a callback propagates to
+the stream, which reports it to ``on_exception`` once and re-raises it (see ``stream.py``).
 """
 
 from __future__ import annotations
 
 import difflib
-import inspect
 import warnings
-from collections.abc import Callable, Iterable, Mapping
-from types import MappingProxyType
+from collections.abc import Callable, Iterable
+from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from .handler import EventHandler
 
-__all__ = ["Dispatcher", "callback_table"]
-
-#: A callback of a class: the function (unbound) and whether it must be awaited.
-Entry = tuple[Callable[..., Any], bool]
+__all__ = ["Dispatcher", "isawaitable", "overridden"]
 
 _PREFIX: Final = "on_"
 
 
-def callback_table(
+def overridden(
     cls: type[EventHandler], base: type[EventHandler], names: Iterable[str]
-) -> Mapping[str, Entry]:
-    """The callbacks ``cls`` overrides, by name (rule 1).
+) -> frozenset[str]:
+    """The callback names ``cls`` overrides (rule 1).
 
     Also warns about methods that look like callbacks but are not (``on_text_deltas``), the
     usual reason an override is silently never called.
     """
     known = frozenset(names)
-    table = {}
+    found = set()
     for name in known:
-        function = getattr(cls, name)
-        if function is not getattr(base, name):
-            table[name] = (function, inspect.iscoroutinefunction(function))
-    for name in vars(cls):
-        if name.startswith(_PREFIX) and name not in known and callable(vars(cls)[name]):
+        owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+        if owner is not base:
+            found.add(name)
+    for name, value in vars(cls).items():
+        if name.startswith(_PREFIX) and name not in known and callable(value):
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             warnings.warn(
@@ -55,7 +52,7 @@ def callback_table(
                 UserWarning,
                 stacklevel=3,
             )
-    return MappingProxyType(table)
+    return frozenset(found)
 
 
 class Dispatcher:
@@ -67,24 +64,23 @@ class Dispatcher:
     Attributes:
         names: every callback name at least one handler overrides. The accumulator uses it
             to skip notices nobody receives.
-        table: name -> the ``(bound callback, is_async)`` pairs to run, for loops that inline
-            ``call`` (the stream's per-event loop); only names in ``names`` are keys.
+        table: name -> the bound callbacks to run, for loops that inline ``call`` (the
+            stream's per-event loop); only names in ``names`` are keys.
     """
 
     __slots__ = ("names", "table")
 
     def __init__(self, handlers: Iterable[EventHandler]) -> None:
-        calls: dict[str, list[Entry]] = {}
+        calls: dict[str, list[Callable[..., Any]]] = {}
         for handler in handlers:
-            for name, (function, is_async) in type(handler)._callback_table.items():
-                calls.setdefault(name, []).append((function.__get__(handler), is_async))
-        self.table = {name: tuple(entries) for name, entries in calls.items()}
+            for name in type(handler)._callback_names:
+                calls.setdefault(name, []).append(getattr(handler, name))
+        self.table = {name: tuple(functions) for name, functions in calls.items()}
         self.names = frozenset(calls)
 
     async def call(self, name: str, args: tuple[Any, ...]) -> None:
-        """Run every handler's ``name`` callback with ``args``, in order."""
-        for function, is_async in self.table.get(name, ()):
-            if is_async:
-                await function(*args)
-            else:
-                function(*args)
+        """Run every handler's ``name`` callback with ``args``, in order (rule 2)."""
+        for function in self.table.get(name, ()):
+            result = function(*args)
+            if result is not None and isawaitable(result):
+                await result

@@ -139,11 +139,11 @@ class Block:
             text = delta.text
             if text is None:
                 return ()
-            if text.value:
+            merged = tuple(self._annotate(patch) for patch in text.annotations or ())
+            if text.value:  # after the annotations, which may refuse the patch
                 self._fragments.append(text.value)
-            if text.annotations:
-                return tuple(self._annotate(patch) for patch in text.annotations)
-        elif type(delta) is RefusalDeltaBlock:
+            return merged
+        if type(delta) is RefusalDeltaBlock:
             if delta.refusal:
                 self._fragments.append(delta.refusal)
         elif type(delta) is ImageFileDeltaBlock:

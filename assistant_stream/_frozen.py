@@ -101,6 +101,8 @@ def replacer(cls: type[T], name: str) -> Callable[[T, Any], T]:
     ``fast_constructor``.
     """
     _check(cls)
+    if name not in attrs.fields_dict(cast("type[attrs.AttrsInstance]", cls)):
+        raise TypeError(f"{cls.__name__} has no field {name!r}")
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
     lines = ["def build(old, value):\n", "    instance = new(cls)\n"]
     for position, field in enumerate(attrs.fields(cast("type[attrs.AttrsInstance]", cls))):

@@ -64,7 +64,7 @@ TRANSITIONS: Final[Mapping[tuple[Phase | None, Move], tuple[Phase, tuple[Say, ..
             (None, Move.PATCH): (_OPEN, (_CREATED, _DELTA)),
             (_OPEN, Move.PATCH): (_OPEN, (_DELTA,)),
             (_DONE, Move.PATCH): (_DONE, (_DELTA,)),
-            (None, Move.SUPERSEDE): (_DONE, ()),
+            (None, Move.SUPERSEDE): (_DONE, (_CREATED, _SAID_DONE)),
             (_OPEN, Move.SUPERSEDE): (_DONE, (_SAID_DONE,)),
             (_DONE, Move.SUPERSEDE): (_DONE, ()),
             (None, Move.FINISH): (_DONE, (_CREATED, _SAID_DONE)),

@@ -12,8 +12,10 @@ is refused (``InvalidDeltaError``) when it is negative, when it jumps more than
 broken server must not make the client allocate a huge list.
 
 Rule 3 - every other field overwrites. A field of a patch that is ``None`` (absent or
-null) leaves the snapshot's value unchanged; any other value replaces it, whole. Numbers
-are never added and strings other than fragments are never concatenated.
+null) leaves the snapshot's value unchanged; any other value replaces it. A nested object
+of the same class is patched by the same rule (a ``file_citation`` that brings its
+``quote`` later keeps its ``file_id``). Numbers are never added and strings other than
+fragments are never concatenated.
 """
 
 from collections.abc import Iterable
@@ -120,8 +122,13 @@ def overwrite(target: type[T], existing: T | None, patch: Any, skip: Iterable[st
     changes = {}
     for name in _shared_fields(type(patch), target):
         value = getattr(patch, name)
-        if value is not None and name not in skip:
-            changes[name] = value
+        if value is None or name in skip:
+            continue
+        if existing is not None and attrs.has(type(value)):
+            before = getattr(existing, name)
+            if type(before) is type(value):
+                value = overwrite(type(value), before, value)
+        changes[name] = value
     if existing is None:
         return target(**changes)
     return attrs.evolve(existing, **changes) if changes else existing  # type: ignore[misc]

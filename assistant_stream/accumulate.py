@@ -305,7 +305,7 @@ class Accumulator:
         if names is None:
             return
         wanted = self._wanted
-        snapshot = None
+        snapshot = final  # an entry announced only at its end is created with its final value
         for say in says:
             name = names.get(say)
             if name is None or name not in wanted or (say is Say.DELTA and delta is None):
@@ -375,13 +375,16 @@ class Accumulator:
             if index is None:
                 continue  # an unknown kind of content with no index: nowhere to put it
             if 0 <= index < len(entries) and (block := entries[index]) is not None:
-                pass
+                annotations = block.apply(patch)
             elif entry_at(entries, index, "content", data.id) is None:
-                block = entries[index] = Block(patch.type, data.id, index)
+                block = Block(patch.type, data.id, index)
+                annotations = block.apply(
+                    patch
+                )  # before storing it: a refused patch leaves no trace
+                entries[index] = block
                 if parent.open is not None:
                     self._move(parent.open, Move.SUPERSEDE, notices)
                 parent.open = block
-            annotations = block.apply(patch)
             kind = block.kind
             payload = getattr(patch, kind, None) if kind in CALLBACKS else None
             if block.phase is _OPEN:  # the common case, (OPEN, PATCH) of the table, inlined
@@ -390,6 +393,9 @@ class Accumulator:
                     notices.append((name, (payload, block.snapshot())))
             elif payload is not None or block.phase is None:
                 self._move(block, Move.PATCH, notices, delta=payload)
+            if parent.final is not None:  # a late block of an ended message: done at once
+                self._move(block, Move.FINISH, notices)
+                parent.open = None
             if annotations and "on_annotation" in wanted:
                 text = block.snapshot()
                 notices.extend(("on_annotation", (annotation, text)) for annotation in annotations)
@@ -452,18 +458,22 @@ class Accumulator:
                 if index is None:
                     continue
                 if 0 <= index < len(entries) and (call := entries[index]) is not None:
-                    pass
+                    call.apply(patch)
                 elif entry_at(entries, index, "step_details.tool_calls", data.id) is None:
-                    call = entries[index] = Call(patch.type, data.id, index)
+                    call = Call(patch.type, data.id, index)
+                    call.apply(patch)  # before storing it: a refused patch leaves no trace
+                    entries[index] = call
                     if parent.open is not None:
                         self._move(parent.open, Move.SUPERSEDE, notices)
                     parent.open = call
-                call.apply(patch)
                 if call.phase is _OPEN:  # (OPEN, PATCH), inlined
                     if wants_delta:
                         notices.append(("on_tool_call_delta", (patch, call.snapshot())))
                 else:
                     self._move(call, Move.PATCH, notices, delta=patch)
+                if parent.final is not None:  # a late call of an ended step: done at once
+                    self._move(call, Move.FINISH, notices)
+                    parent.open = None
         elif type(details) is RunStepDeltaMessageDelta and details.message_creation is not None:
             created = MessageCreationStepDetails(message_creation=details.message_creation)
             parent.base = _with_details(parent.base, created)

@@ -21,10 +21,9 @@ handlers at once; each callback then runs on each handler, in the order given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from ._dispatch import Entry, callback_table
+from ._dispatch import overridden
 
 if TYPE_CHECKING:
     from .events import AssistantStreamEvent, UnknownEvent
@@ -49,11 +48,12 @@ __all__ = ["CALLBACK_NAMES", "EventHandler"]
 class EventHandler:
     """The base class of stream handlers: every callback does nothing until overridden."""
 
-    _callback_table: ClassVar[Mapping[str, Entry]] = {}
+    #: The callbacks this class overrides (computed once per class, by ``_dispatch``).
+    _callback_names: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._callback_table = callback_table(cls, EventHandler, CALLBACK_NAMES)
+        cls._callback_names = overridden(cls, EventHandler, CALLBACK_NAMES)
 
     # -- every event -------------------------------------------------------------------
 

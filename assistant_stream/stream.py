@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from ._decode import decode_event
-from ._dispatch import Dispatcher
+from ._dispatch import Dispatcher, isawaitable
 from .accumulate import Accumulator, FinalRun, PartialRun
 from .errors import AssistantStreamError, EventTooLargeError, StreamInterrupted
 from .events import AssistantStreamEvent, DoneEvent, ThreadMessageDelta
@@ -62,11 +62,14 @@ _NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
 def _handlers(handler: Handlers) -> tuple[EventHandler, ...]:
     if handler is None:
         return ()
-    handlers = (handler,) if isinstance(handler, EventHandler) else tuple(handler)
-    for item in handlers:
+    if isinstance(handler, EventHandler):
+        return (handler,)
+    items: tuple[object, ...] = tuple(handler) if isinstance(handler, Iterable) else (handler,)
+    for item in items:
         if not isinstance(item, EventHandler):
-            raise TypeError(f"a handler must be an EventHandler instance, not {item!r}")
-    return handlers
+            hint = " (pass an instance: Handler(), not Handler)" if isinstance(item, type) else ""
+            raise TypeError(f"a handler must be an EventHandler instance, not {item!r}{hint}")
+    return items  # type: ignore[return-value]  # every item was checked above
 
 
 class AssistantStream:
@@ -140,8 +143,15 @@ class AssistantStream:
         return event
 
     async def aclose(self) -> None:
-        """Close the source and run ``on_end`` if the stream has not ended yet. Idempotent."""
-        if self._state in (_NEW, _STREAMING):
+        """Close the source and run ``on_end`` if the stream has not ended yet. Idempotent.
+
+        A stream that never started is just marked closed: nothing was opened, and no
+        callback ran, so none runs now.
+        """
+        if self._state is _NEW:
+            self._state = _CLOSED
+            self._released = True
+        elif self._state is _STREAMING:
             self._state = _CLOSED
             await self._release()
 
@@ -259,18 +269,16 @@ class AssistantStream:
                 sse = self._pending[self._position]
                 self._position += 1
                 self._current_event = event = decode_event(sse.event, sse.data)
-                # _deliver(event), inlined: this loop runs once per event
-                for function, is_async in on_event:
-                    if is_async:
-                        await function(event)
-                    else:
-                        function(event)
+                # Dispatcher.call, inlined for on_event and each notice: this runs per event
+                for function in on_event:
+                    result = function(event)
+                    if result is not None and isawaitable(result):
+                        await result
                 for name, args in feed(event):
-                    for function, is_async in table[name]:
-                        if is_async:
-                            await function(*args)
-                        else:
-                            function(*args)
+                    for function in table[name]:
+                        result = function(*args)
+                        if result is not None and isawaitable(result):
+                            await result
                 if type(event) is DoneEvent:
                     await self._settle()
                     return event
@@ -330,6 +338,9 @@ class AssistantStream:
             if isinstance(exc, TimeoutError):
                 await self._dispatcher.call("on_timeout", ())
             await self._dispatcher.call("on_exception", (exc,))
+        except Exception as raised:  # the callback's exception is now the outcome
+            self._error = raised
+            raise
         finally:
             await self._release()
 
@@ -343,4 +354,8 @@ class AssistantStream:
             if close is not None:
                 await close()
         finally:
-            await self._dispatcher.call("on_end", ())
+            try:
+                await self._dispatcher.call("on_end", ())
+            except Exception as raised:  # whatever propagates is the one outcome (rule 2)
+                self._state, self._error = _FAILED, raised
+                raise
