@@ -1,4 +1,6 @@
-"""The state of one content block or one tool call while it streams, and its snapshots.
+"""The state of content blocks and tool calls while they stream, and their snapshots.
+
+``Block`` and ``Call`` are one entry each; ``Parent`` is the message or step holding them.
 
 An entry is the only mutable object behind its snapshots. ``apply(delta)`` patches it by the
 rules of ``_patch`` (fragments appended, arrays keyed by index, other fields overwritten);
@@ -16,8 +18,8 @@ from typing import Any, Final
 import cattrs
 
 from ._converter import FAST
-from ._frozen import fast_constructor, lazy_constructor
-from ._lifecycle import Phase
+from ._frozen import fast_constructor, lazy_constructor, replacer
+from ._lifecycle import CALLBACKS, Move, Phase, announce
 from ._patch import Fragments, entry_at, overwrite
 from .errors import InvalidDeltaError
 from .types.message import (
@@ -28,6 +30,7 @@ from .types.message import (
     ImageFileContentBlock,
     ImageURL,
     ImageURLContentBlock,
+    Message,
     MessageContent,
     RefusalContentBlock,
     Text,
@@ -58,7 +61,9 @@ from .types.run_step import (
     FileSearchToolCall,
     FunctionCall,
     FunctionToolCall,
+    RunStep,
     ToolCall,
+    ToolCallsStepDetails,
     UnknownCodeInterpreterOutput,
     UnknownToolCall,
 )
@@ -73,13 +78,15 @@ from .types.run_step_delta import (
     UnknownToolCallDelta,
 )
 
-__all__ = ["Block", "Call"]
+__all__ = ["Block", "Call", "Parent"]
 
 _lazy_text: Final = lazy_constructor(Text, "value")  # fragments, size, annotations
 _lazy_refusal: Final = lazy_constructor(RefusalContentBlock, "refusal")  # ..., type
 _lazy_function: Final = lazy_constructor(FunctionCall, "arguments")  # ..., name, output
 _lazy_code: Final = lazy_constructor(CodeInterpreter, "input")  # fragments, size, outputs
 _text_block: Final = fast_constructor(TextContentBlock)  # type, text
+_with_content: Final = replacer(Message, "content")
+_with_details: Final = replacer(RunStep, "step_details")
 _function_call: Final = fast_constructor(FunctionToolCall)  # id, type, function
 _code_call: Final = fast_constructor(CodeInterpreterToolCall)  # id, type, code_interpreter
 
@@ -115,13 +122,18 @@ class Block:
         "_owner",
         "_path",
         "_present_annotations",
+        "callbacks",
         "kind",
+        "payload",
         "phase",
     )
 
     def __init__(self, kind: str, owner: str, index: int) -> None:
         self.kind = kind
         self.phase: Phase | None = None
+        self.callbacks = CALLBACKS.get(kind)
+        #: The field of a patch that delta callbacks receive (``text``, ``refusal``...).
+        self.payload = kind if self.callbacks is not None else None
         self._owner = owner
         self._path = f"content[{index}]"
         self._fragments = Fragments()
@@ -226,6 +238,7 @@ class Call:
         "_path",
         "_raw",
         "_search",
+        "callbacks",
         "kind",
         "phase",
     )
@@ -233,6 +246,7 @@ class Call:
     def __init__(self, kind: str, owner: str, index: int) -> None:
         self.kind = kind
         self.phase: Phase | None = None
+        self.callbacks = CALLBACKS["tool_call"]
         self._owner = owner
         self._path = f"step_details.tool_calls[{index}]"
         self._id: str | None = None
@@ -314,3 +328,65 @@ class Call:
         if kind == "file_search":
             return FileSearchToolCall(id=self._id, file_search=self._search)
         return UnknownToolCall(type=kind, id=self._id, raw=dict(self._raw or {}))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+class Parent:
+    """A message or a step, and its index-keyed entries (blocks or tool calls).
+
+    Attributes:
+        base: the latest object of a non-delta event (or ``Message(id=...)`` /
+            ``RunStep(id=...)`` when a delta came first).
+        entries: ``Block`` or ``Call`` by index, ``None`` for holes.
+        open: the entry streaming now, if any.
+        final: the terminal object, once it came.
+        seen_streaming: ``False`` if the first event about it was its terminal event.
+    """
+
+    __slots__ = ("_entry", "base", "entries", "final", "open", "seen_streaming")
+
+    def __init__(self, base: Message | RunStep, *, seen_streaming: bool) -> None:
+        self._entry: type[Block | Call] = Block if type(base) is Message else Call
+        self.base: Any = base
+        self.entries: list[Any] = []
+        self.open: Any = None
+        self.final: Any = None
+        self.seen_streaming = seen_streaming
+
+    def snapshot(self) -> Any:
+        """The message or step now: the terminal object, or the base with its entries."""
+        if self.final is not None:
+            return self.final
+        if not self.entries:
+            return self.base
+        if self._entry is Block:
+            content = (block.content() for block in self.entries if block is not None)
+            return _with_content(self.base, tuple(item for item in content if item is not None))
+        calls = tuple(call.snapshot() for call in self.entries if call is not None)
+        return _with_details(self.base, ToolCallsStepDetails(tool_calls=calls))
+
+    def finish(
+        self, finals: tuple[Any, ...], notices: list[tuple[str, tuple[Any, ...]]], wanted: Any
+    ) -> None:
+        """Finish every entry; entries only in the terminal object's ``finals`` too.
+
+        Each ``done`` gets the terminal object's entry at the same index when its type
+        matches, else the streamed snapshot (lifecycle rule 4).
+        """
+        entries, make = self.entries, self._entry
+        for index in range(max(len(entries), len(finals))):
+            entry = entries[index] if index < len(entries) else None
+            final = finals[index] if index < len(finals) else None
+            if entry is None:
+                if final is None or not self.seen_streaming:
+                    continue
+                entry = make(final.type, self.base.id, index)
+            elif final is not None and getattr(final, "type", None) != entry.kind:
+                final = None  # the terminal object disagrees: keep what was streamed
+            if final is not None and make is Block:
+                final = INNER.get(entry.kind, _same)(final)
+            announce(entry, Move.FINISH, notices, wanted, final=final)
+        self.open = None

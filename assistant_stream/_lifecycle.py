@@ -23,11 +23,11 @@ there and are not announced again.
 """
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
-__all__ = ["CALLBACKS", "TRANSITIONS", "Move", "Phase", "Say"]
+__all__ = ["CALLBACKS", "TRANSITIONS", "Move", "Phase", "Say", "announce"]
 
 
 class Phase(enum.Enum):
@@ -90,3 +90,38 @@ CALLBACKS: Final[Mapping[str, Mapping[Say, str]]] = MappingProxyType(
         },
     }
 )
+
+
+def announce(
+    entry: Any,
+    move: Move,
+    notices: list[tuple[str, tuple[Any, ...]]],
+    wanted: Collection[str],
+    delta: Any = None,
+    final: Any = None,
+) -> None:
+    """Advance ``entry`` by ``move``; append the notices it announces that are ``wanted``.
+
+    Args:
+        entry: a block or tool call: its ``phase`` is updated; ``callbacks`` (its kind's
+            entry of ``CALLBACKS``, or ``None``) names the callbacks; ``snapshot()`` gives
+            the value they receive.
+        move: what happened.
+        notices: where ``(callback_name, args)`` pairs are appended.
+        wanted: the callback names to produce notices for.
+        delta: the delta's payload, for ``DELTA`` (no delta notice when ``None``).
+        final: the authoritative value, for ``DONE`` (and for ``CREATED``, when an entry is
+            announced only at its end); ``None`` to use the snapshot.
+    """
+    entry.phase, says = TRANSITIONS[entry.phase, move]
+    names = entry.callbacks
+    if not says or names is None:
+        return
+    snapshot = final
+    for say in says:
+        name = names.get(say)
+        if name is None or name not in wanted or (say is Say.DELTA and delta is None):
+            continue
+        if snapshot is None:  # computed once: created and the first delta share it
+            snapshot = entry.snapshot()
+        notices.append((name, (delta, snapshot) if say is Say.DELTA else (snapshot,)))

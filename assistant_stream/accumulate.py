@@ -33,9 +33,9 @@ from typing import Any, Final, TypeAlias
 
 import attrs
 
-from ._entries import INNER, Block, Call
+from ._entries import Block, Call, Parent
 from ._frozen import replacer
-from ._lifecycle import CALLBACKS, TRANSITIONS, Move, Phase, Say
+from ._lifecycle import CALLBACKS, Move, Phase, Say, announce
 from ._patch import MAX_ENTRIES, MAX_INDEX_GAP, entry_at
 from .events import (
     AssistantStreamEvent,
@@ -144,7 +144,6 @@ _DELTA_CALLBACK: Final = {
     kind: names[Say.DELTA] for kind, names in CALLBACKS.items() if Say.DELTA in names
 }
 
-_with_content: Final = replacer(Message, "content")
 _with_details: Final = replacer(RunStep, "step_details")
 
 
@@ -186,19 +185,6 @@ class PartialRun:
     run_steps: tuple[RunStep, ...]
 
 
-class _Parent:
-    """A message or step and its index-keyed entries (blocks or tool calls)."""
-
-    __slots__ = ("base", "entries", "final", "open", "seen_streaming")
-
-    def __init__(self, base: Any, *, seen_streaming: bool) -> None:
-        self.base = base  # the latest non-delta object
-        self.entries: list[Any] = []  # Block or Call, None for holes
-        self.open: Any = None  # the entry streaming now
-        self.final: Any = None  # the terminal object
-        self.seen_streaming = seen_streaming  # False: first seen at its terminal event
-
-
 class Accumulator:
     """Builds snapshots from typed events and says which callbacks each event calls.
 
@@ -212,10 +198,10 @@ class Accumulator:
 
     def __init__(self, callbacks: Collection[str] | None = None) -> None:
         self._wanted = NOTICES if callbacks is None else NOTICES.intersection(callbacks)
-        self._messages: dict[str, _Parent] = {}
-        self._steps: dict[str, _Parent] = {}
-        self._current_message: _Parent | None = None
-        self._current_step: _Parent | None = None
+        self._messages: dict[str, Parent] = {}
+        self._steps: dict[str, Parent] = {}
+        self._current_message: Parent | None = None
+        self._current_step: Parent | None = None
         self._run: Run | None = None
         self._run_event: str | None = None
         self._thread_id: str | None = None
@@ -265,21 +251,21 @@ class Accumulator:
 
     def messages(self) -> tuple[Message, ...]:
         """Every message, in first-seen order (``PartialRun.messages``)."""
-        return tuple(self._message_snapshot(parent) for parent in self._messages.values())
+        return tuple(parent.snapshot() for parent in self._messages.values())
 
     def run_steps(self) -> tuple[RunStep, ...]:
         """Every step, in first-seen order (``PartialRun.run_steps``)."""
-        return tuple(self._step_snapshot(parent) for parent in self._steps.values())
+        return tuple(parent.snapshot() for parent in self._steps.values())
 
     def current_message(self) -> Message | None:
         """The snapshot of the message the last message event was about."""
         parent = self._current_message
-        return None if parent is None else self._message_snapshot(parent)
+        return None if parent is None else parent.snapshot()
 
     def current_run_step(self) -> RunStep | None:
         """The snapshot of the step the last step event was about."""
         parent = self._current_step
-        return None if parent is None else self._step_snapshot(parent)
+        return None if parent is None else parent.snapshot()
 
     def partial(self, last_event: AssistantStreamEvent | None) -> PartialRun:
         """Everything received so far, frozen."""
@@ -294,57 +280,12 @@ class Accumulator:
 
     # -- lifecycle of blocks and tool calls ---------------------------------------------
 
-    def _move(
-        self, entry: Any, move: Move, notices: list[Notice], delta: Any = None, final: Any = None
-    ) -> None:
-        """Advance ``entry`` by ``move`` and append what it announces (``_lifecycle``)."""
-        entry.phase, says = TRANSITIONS[entry.phase, move]
-        if not says:
-            return
-        names = CALLBACKS.get("tool_call" if type(entry) is Call else entry.kind)
-        if names is None:
-            return
-        wanted = self._wanted
-        snapshot = final  # an entry announced only at its end is created with its final value
-        for say in says:
-            name = names.get(say)
-            if name is None or name not in wanted or (say is Say.DELTA and delta is None):
-                continue
-            if say is Say.DONE and final is not None:
-                notices.append((name, (final,)))
-                continue
-            if snapshot is None:
-                snapshot = entry.snapshot()
-            notices.append((name, (delta, snapshot) if say is Say.DELTA else (snapshot,)))
-
-    def _finish(
-        self, parent: _Parent, notices: list[Notice], finals: tuple[Any, ...], make: type
-    ) -> None:
-        """Finish every entry of a parent; entries only in ``finals`` are announced too."""
-        entries = parent.entries
-        for index in range(max(len(entries), len(finals))):
-            entry = entries[index] if index < len(entries) else None
-            final = finals[index] if index < len(finals) else None
-            if entry is None:
-                if final is None or not parent.seen_streaming:
-                    continue
-                entry = make(final.type, parent.base.id, index)
-            elif final is not None and getattr(final, "type", None) != entry.kind:
-                final = None  # the terminal object disagrees: keep what was streamed
-            inner = (
-                final
-                if type(entry) is Call or final is None
-                else INNER.get(entry.kind, _same)(final)
-            )
-            self._move(entry, Move.FINISH, notices, final=inner)
-        parent.open = None
-
     # -- messages ------------------------------------------------------------------------
 
-    def _message(self, message_id: str, base: Any, *, seen_streaming: bool = True) -> _Parent:
+    def _message(self, message_id: str, base: Any, *, seen_streaming: bool = True) -> Parent:
         parent = self._messages.get(message_id)
         if parent is None:
-            parent = _Parent(base or Message(id=message_id), seen_streaming=seen_streaming)
+            parent = Parent(base or Message(id=message_id), seen_streaming=seen_streaming)
             self._messages[message_id] = parent
         elif base is not None:
             parent.base = base
@@ -366,7 +307,10 @@ class Accumulator:
 
     def _message_delta(self, event: ThreadMessageDelta) -> list[Notice]:
         data = event.data
-        parent = self._message(data.id, None)
+        parent = self._messages.get(data.id)
+        if parent is None:
+            parent = self._message(data.id, None)
+        self._current_message = parent
         notices: list[Notice] = []
         wanted = self._wanted
         entries = parent.entries
@@ -383,24 +327,24 @@ class Accumulator:
                 )  # before storing it: a refused patch leaves no trace
                 entries[index] = block
                 if parent.open is not None:
-                    self._move(parent.open, Move.SUPERSEDE, notices)
+                    announce(parent.open, Move.SUPERSEDE, notices, self._wanted)
                 parent.open = block
-            kind = block.kind
-            payload = getattr(patch, kind, None) if kind in CALLBACKS else None
+            field = block.payload
+            payload = getattr(patch, field) if field is not None else None
             if block.phase is _OPEN:  # the common case, (OPEN, PATCH) of the table, inlined
-                name = _DELTA_CALLBACK.get(kind)
+                name = _DELTA_CALLBACK.get(block.kind)
                 if payload is not None and name in wanted:
                     notices.append((name, (payload, block.snapshot())))
             elif payload is not None or block.phase is None:
-                self._move(block, Move.PATCH, notices, delta=payload)
+                announce(block, Move.PATCH, notices, self._wanted, delta=payload)
             if parent.final is not None:  # a late block of an ended message: done at once
-                self._move(block, Move.FINISH, notices)
+                announce(block, Move.FINISH, notices, self._wanted)
                 parent.open = None
             if annotations and "on_annotation" in wanted:
                 text = block.snapshot()
                 notices.extend(("on_annotation", (annotation, text)) for annotation in annotations)
         if "on_message_delta" in wanted:
-            notices.append(("on_message_delta", (data.delta, self._message_snapshot(parent))))
+            notices.append(("on_message_delta", (data.delta, parent.snapshot())))
         return notices
 
     def _message_end(self, event: ThreadMessageCompleted | ThreadMessageIncomplete) -> list[Notice]:
@@ -408,26 +352,18 @@ class Accumulator:
         parent = self._message(message.id, message, seen_streaming=False)
         notices: list[Notice] = []
         if parent.final is None:
-            self._finish(parent, notices, message.content, Block)
+            parent.finish(message.content, notices, self._wanted)
         parent.final = message
         if "on_message_done" in self._wanted:
             notices.append(("on_message_done", (message,)))
         return notices
 
-    def _message_snapshot(self, parent: _Parent) -> Message:
-        if parent.final is not None:
-            return parent.final  # type: ignore[no-any-return]
-        if not parent.entries:
-            return parent.base  # type: ignore[no-any-return]
-        content = (block.content() for block in parent.entries if block is not None)
-        return _with_content(parent.base, tuple(item for item in content if item is not None))
-
     # -- run steps -----------------------------------------------------------------------
 
-    def _step(self, step_id: str, base: Any, *, seen_streaming: bool = True) -> _Parent:
+    def _step(self, step_id: str, base: Any, *, seen_streaming: bool = True) -> Parent:
         parent = self._steps.get(step_id)
         if parent is None:
-            parent = _Parent(base or RunStep(id=step_id), seen_streaming=seen_streaming)
+            parent = Parent(base or RunStep(id=step_id), seen_streaming=seen_streaming)
             self._steps[step_id] = parent
         elif base is not None:
             parent.base = base
@@ -447,7 +383,10 @@ class Accumulator:
 
     def _step_delta(self, event: ThreadRunStepDelta) -> list[Notice]:
         data = event.data
-        parent = self._step(data.id, None)
+        parent = self._steps.get(data.id)
+        if parent is None:
+            parent = self._step(data.id, None)
+        self._current_step = parent
         notices: list[Notice] = []
         details = data.delta.step_details
         if type(details) is ToolCallDeltaObject:
@@ -464,21 +403,21 @@ class Accumulator:
                     call.apply(patch)  # before storing it: a refused patch leaves no trace
                     entries[index] = call
                     if parent.open is not None:
-                        self._move(parent.open, Move.SUPERSEDE, notices)
+                        announce(parent.open, Move.SUPERSEDE, notices, self._wanted)
                     parent.open = call
                 if call.phase is _OPEN:  # (OPEN, PATCH), inlined
                     if wants_delta:
                         notices.append(("on_tool_call_delta", (patch, call.snapshot())))
                 else:
-                    self._move(call, Move.PATCH, notices, delta=patch)
+                    announce(call, Move.PATCH, notices, self._wanted, delta=patch)
                 if parent.final is not None:  # a late call of an ended step: done at once
-                    self._move(call, Move.FINISH, notices)
+                    announce(call, Move.FINISH, notices, self._wanted)
                     parent.open = None
         elif type(details) is RunStepDeltaMessageDelta and details.message_creation is not None:
             created = MessageCreationStepDetails(message_creation=details.message_creation)
             parent.base = _with_details(parent.base, created)
         if "on_run_step_delta" in self._wanted:
-            notices.append(("on_run_step_delta", (data.delta, self._step_snapshot(parent))))
+            notices.append(("on_run_step_delta", (data.delta, parent.snapshot())))
         return notices
 
     def _step_end(self, event: Any) -> list[Notice]:
@@ -488,19 +427,11 @@ class Accumulator:
         if parent.final is None:
             details = step.step_details
             calls = details.tool_calls if type(details) is ToolCallsStepDetails else ()
-            self._finish(parent, notices, calls, Call)
+            parent.finish(calls, notices, self._wanted)
         parent.final = step
         if "on_run_step_done" in self._wanted:
             notices.append(("on_run_step_done", (step,)))
         return notices
-
-    def _step_snapshot(self, parent: _Parent) -> RunStep:
-        if parent.final is not None:
-            return parent.final  # type: ignore[no-any-return]
-        if not parent.entries:
-            return parent.base  # type: ignore[no-any-return]
-        calls = tuple(call.snapshot() for call in parent.entries if call is not None)
-        return _with_details(parent.base, ToolCallsStepDetails(tool_calls=calls))
 
     # -- runs and the other frames -------------------------------------------------------
 
@@ -514,7 +445,7 @@ class Accumulator:
             for parents in (self._steps, self._messages):
                 for parent in parents.values():
                     if parent.open is not None and parent.final is None:
-                        self._move(parent.open, Move.FINISH, notices)
+                        announce(parent.open, Move.FINISH, notices, self._wanted)
                         parent.open = None
         name = _RUN_CALLBACKS[type(event)]
         if name in self._wanted:
@@ -533,7 +464,3 @@ class Accumulator:
 
     def _unknown(self, event: UnknownEvent) -> list[Notice]:
         return [("on_unknown_event", (event,))] if "on_unknown_event" in self._wanted else []
-
-
-def _same(value: Any) -> Any:
-    return value

@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from types import TracebackType
+from types import CoroutineType, TracebackType
 from typing import Any
 
 from ._decode import decode_event
@@ -57,6 +57,7 @@ class StreamState(enum.Enum):
 
 
 _NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
+_Coroutine = CoroutineType  # what an `async def` callback returns: awaited without a lookup
 
 
 def _handlers(handler: Handlers) -> tuple[EventHandler, ...]:
@@ -272,12 +273,14 @@ class AssistantStream:
                 # Dispatcher.call, inlined for on_event and each notice: this runs per event
                 for function in on_event:
                     result = function(event)
-                    if result is not None and isawaitable(result):
+                    if result is not None and (type(result) is _Coroutine or isawaitable(result)):
                         await result
                 for name, args in feed(event):
                     for function in table[name]:
                         result = function(*args)
-                        if result is not None and isawaitable(result):
+                        if result is not None and (
+                            type(result) is _Coroutine or isawaitable(result)
+                        ):
                             await result
                 if type(event) is DoneEvent:
                     await self._settle()
