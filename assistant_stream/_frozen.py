@@ -52,6 +52,30 @@ def _check(cls: type) -> None:
             raise TypeError(f"{cls.__name__}.{field.name} does more than store its value")
 
 
+def _positional(
+    cls: type, namespace: dict[str, Any], skip: str | None = None
+) -> tuple[list[str], list[str]]:
+    """The parameters and store lines of a generated builder (rule 2), field ``skip`` left out.
+
+    Adds each field's slot setter (and default) to ``namespace``.
+    """
+    fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
+    required = [i for i, field in enumerate(fields) if field.default is attrs.NOTHING]
+    last_required = required[-1] if required else -1
+    params, stores = [], []
+    for position, field in enumerate(fields):
+        if field.name == skip:
+            continue
+        namespace[f"store{position}"] = cls.__dict__[field.name].__set__
+        if position <= last_required:  # a parameter before a required one has no default
+            params.append(f"v{position}")
+        else:
+            namespace[f"default{position}"] = field.default
+            params.append(f"v{position}=default{position}")
+        stores.append(f"    store{position}(instance, v{position})\n")
+    return params, stores
+
+
 def _compile(name: str, source: str, namespace: dict[str, Any]) -> Any:
     exec(compile(source, f"<{name}>", "exec"), namespace)
     return namespace["build"]
@@ -71,19 +95,8 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
         TypeError: ``cls`` does anything in ``__init__`` besides storing values.
     """
     _check(cls)
-    fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    required = [i for i, field in enumerate(fields) if field.default is attrs.NOTHING]
-    last_required = required[-1] if required else -1
-    params, stores = [], []
-    for position, field in enumerate(fields):
-        namespace[f"store{position}"] = cls.__dict__[field.name].__set__
-        if position <= last_required:  # a parameter before a required one has no default
-            params.append(f"v{position}")
-        else:
-            namespace[f"default{position}"] = field.default
-            params.append(f"v{position}=default{position}")
-        stores.append(f"    store{position}(instance, v{position})\n")
+    params, stores = _positional(cls, namespace)
     source = (
         f"def build({', '.join(params)}):\n"
         "    instance = new(cls)\n" + "".join(stores) + "    return instance\n"
@@ -174,21 +187,9 @@ def lazy_constructor(cls: type[T], lazy: str) -> Callable[..., T]:
     namespace: dict[str, Any] = {"new": object.__new__, "cls": subclass}
     namespace["store_fragments"] = subclass.__dict__["_fragments"].__set__
     namespace["store_size"] = subclass.__dict__["_size"].__set__
-    params, stores = ["fragments", "size"], []
-    required = [i for i, field in enumerate(fields) if field.default is attrs.NOTHING]
-    last_required = required[-1] if required else -1
-    for position, field in enumerate(fields):
-        if field.name == lazy:
-            continue
-        namespace[f"store{position}"] = cls.__dict__[field.name].__set__
-        if position <= last_required:
-            params.append(f"v{position}")
-        else:
-            namespace[f"default{position}"] = field.default
-            params.append(f"v{position}=default{position}")
-        stores.append(f"    store{position}(instance, v{position})\n")
+    params, stores = _positional(cls, namespace, skip=lazy)
     source = (
-        f"def build({', '.join(params)}):\n"
+        f"def build({', '.join(['fragments', 'size', *params])}):\n"
         "    instance = new(cls)\n"
         "    store_fragments(instance, fragments)\n"
         "    store_size(instance, size)\n" + "".join(stores) + "    return instance\n"

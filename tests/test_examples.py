@@ -7,32 +7,31 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def test_decode_sample_prints_events_and_final_text() -> None:
-    """``make demo``'s script decodes the sample with no unknown events and prints the answer."""
+def run_example(name: str) -> str:
+    """Run an example on the sample in 7-byte chunks; return its output (it must succeed)."""
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "decode_sample.py"), "--chunk-size", "7"],
+        [sys.executable, str(EXAMPLES / name), "--chunk-size", "7"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert 0 == result.returncode, result.stderr
-    assert "47 events (0 unknown)" in result.stdout
-    assert "ended at an event boundary" in result.stdout
-    assert "The mean of the sample is 4.4 and its median is 5." in result.stdout
-    assert "thread.run.step.delta        step_demoA1 'import statistics\\n'" in result.stdout
+    return result.stdout
+
+
+def test_decode_sample_prints_events_and_final_text() -> None:
+    """The wire-layer example decodes the sample with no unknown events and prints the answer."""
+    stdout = run_example("decode_sample.py")
+    assert "47 events (0 unknown)" in stdout
+    assert "ended at an event boundary" in stdout
+    assert "The mean of the sample is 4.4 and its median is 5." in stdout
+    assert "thread.run.step.delta        step_demoA1 'import statistics\\n'" in stdout
 
 
 def test_replay_sample_streams_text_and_summarises_tool_calls() -> None:
     """``make demo``'s script prints the code as it streams, the call summary and the answer."""
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "replay_sample.py"), "--chunk-size", "7"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert 0 == result.returncode, result.stderr
+    stdout = run_example("replay_sample.py")
     expected_lines = [
         "  code_interpreter call call_demoD4 started; code:",
         "    | import statistics",
@@ -44,5 +43,5 @@ def test_replay_sample_streams_text_and_summarises_tool_calls() -> None:
         "[run completed, 357 tokens, 1 tool call(s)]",
         "final run: completed (ended: True)",
     ]
-    lines = result.stdout.splitlines()
+    lines = stdout.splitlines()
     assert expected_lines == [line for line in lines if line in expected_lines]
