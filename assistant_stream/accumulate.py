@@ -110,6 +110,12 @@ _RUN_CALLBACKS: Final = {
     ThreadRunCancelled: "on_run_cancelled",
     ThreadRunExpired: "on_run_expired",
 }
+_UPDATE_CALLBACKS: Final = {
+    ThreadMessageCreated: "on_message_created",
+    ThreadMessageInProgress: "on_message_in_progress",
+    ThreadRunStepCreated: "on_run_step_created",
+    ThreadRunStepInProgress: "on_run_step_in_progress",
+}
 _STEP_ENDS: Final = (
     ThreadRunStepCompleted,
     ThreadRunStepFailed,
@@ -121,14 +127,11 @@ _STEP_ENDS: Final = (
 NOTICES: Final = frozenset(
     {
         *_RUN_CALLBACKS.values(),
+        *_UPDATE_CALLBACKS.values(),
         *(name for names in CALLBACKS.values() for name in names.values()),
         "on_thread_created",
-        "on_run_step_created",
-        "on_run_step_in_progress",
         "on_run_step_delta",
         "on_run_step_done",
-        "on_message_created",
-        "on_message_in_progress",
         "on_message_delta",
         "on_message_done",
         "on_annotation",
@@ -208,12 +211,9 @@ class Accumulator:
         self._feeders: dict[type, Callable[[Any], list[Notice]]] = {
             ThreadMessageDelta: self._message_delta,
             ThreadRunStepDelta: self._step_delta,
-            ThreadMessageCreated: self._message_update,
-            ThreadMessageInProgress: self._message_update,
+            **dict.fromkeys(_UPDATE_CALLBACKS, self._update),
             ThreadMessageCompleted: self._message_end,
             ThreadMessageIncomplete: self._message_end,
-            ThreadRunStepCreated: self._step_update,
-            ThreadRunStepInProgress: self._step_update,
             ThreadCreated: self._thread,
             ErrorEvent: self._error,
             DoneEvent: self._done,
@@ -278,32 +278,53 @@ class Accumulator:
             self.run_steps(),
         )
 
-    # -- lifecycle of blocks and tool calls ---------------------------------------------
+    # -- messages and steps: one Parent per id ------------------------------------------
 
-    # -- messages ------------------------------------------------------------------------
-
-    def _message(self, message_id: str, base: Any, *, seen_streaming: bool = True) -> Parent:
-        parent = self._messages.get(message_id)
+    def _parent(
+        self,
+        parents: dict[str, Parent],
+        key: str,
+        base: Message | RunStep | None,
+        empty: type[Message] | type[RunStep],
+        *,
+        seen_streaming: bool = True,
+    ) -> Parent:
+        """The message or step ``key``, made on demand (rule 1); ``base`` updates it."""
+        parent = parents.get(key)
         if parent is None:
-            parent = Parent(base or Message(id=message_id), seen_streaming=seen_streaming)
-            self._messages[message_id] = parent
+            parent = Parent(base or empty(id=key), seen_streaming=seen_streaming)
+            parents[key] = parent
         elif base is not None:
             parent.base = base
-        self._current_message = parent
-        if self._thread_id is None and parent.base.thread_id is not None:
+        if self._thread_id is None:
             self._thread_id = parent.base.thread_id
         return parent
 
-    def _message_update(
-        self, event: ThreadMessageCreated | ThreadMessageInProgress
-    ) -> list[Notice]:
-        self._message(event.data.id, event.data)
-        name = (
-            "on_message_created"
-            if type(event) is ThreadMessageCreated
-            else "on_message_in_progress"
+    def _message(
+        self, message_id: str, base: Message | None, *, seen_streaming: bool = True
+    ) -> Parent:
+        parent = self._parent(
+            self._messages, message_id, base, Message, seen_streaming=seen_streaming
         )
-        return [(name, (event.data,))] if name in self._wanted else []
+        self._current_message = parent
+        return parent
+
+    def _step(self, step_id: str, base: RunStep | None, *, seen_streaming: bool = True) -> Parent:
+        parent = self._parent(self._steps, step_id, base, RunStep, seen_streaming=seen_streaming)
+        self._current_step = parent
+        return parent
+
+    def _update(self, event: Any) -> list[Notice]:
+        """``created`` / ``in_progress`` of a message or a step: a new base object."""
+        data = event.data
+        if type(data) is Message:
+            self._message(data.id, data)
+        else:
+            self._step(data.id, data)
+        name = _UPDATE_CALLBACKS[type(event)]
+        return [(name, (data,))] if name in self._wanted else []
+
+    # -- messages ------------------------------------------------------------------------
 
     def _message_delta(self, event: ThreadMessageDelta) -> list[Notice]:
         data = event.data
@@ -359,27 +380,6 @@ class Accumulator:
         return notices
 
     # -- run steps -----------------------------------------------------------------------
-
-    def _step(self, step_id: str, base: Any, *, seen_streaming: bool = True) -> Parent:
-        parent = self._steps.get(step_id)
-        if parent is None:
-            parent = Parent(base or RunStep(id=step_id), seen_streaming=seen_streaming)
-            self._steps[step_id] = parent
-        elif base is not None:
-            parent.base = base
-        self._current_step = parent
-        if self._thread_id is None and parent.base.thread_id is not None:
-            self._thread_id = parent.base.thread_id
-        return parent
-
-    def _step_update(self, event: ThreadRunStepCreated | ThreadRunStepInProgress) -> list[Notice]:
-        self._step(event.data.id, event.data)
-        name = (
-            "on_run_step_created"
-            if type(event) is ThreadRunStepCreated
-            else "on_run_step_in_progress"
-        )
-        return [(name, (event.data,))] if name in self._wanted else []
 
     def _step_delta(self, event: ThreadRunStepDelta) -> list[Notice]:
         data = event.data
