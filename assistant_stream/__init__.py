@@ -1,8 +1,10 @@
 """Stream Assistants-protocol runs into callbacks, snapshots and typed events.
 
 Subclass ``EventHandler``, override the ``on_*`` callbacks you need, and drive a stream:
-``replay(body_or_path, handler)`` for a recorded body, or any async iterable of ``bytes``
-through ``AssistantStream``. Underneath, with no I/O:
+``AssistantClient(...).threads.runs.stream(thread_id, assistant_id=..., handler=...)`` over
+HTTP (``AssistantClient.for_azure(...)`` for Azure AI Agents), ``replay(body_or_path,
+handler)`` for a recorded body, or any async iterable of ``bytes`` through
+``AssistantStream``. Underneath, with no I/O:
 
 - ``SSEDecoder`` turns the bytes of a ``text/event-stream`` body into ``ServerSentEvent``
   objects, following the WHATWG rules exactly;
@@ -14,21 +16,40 @@ through ``AssistantStream``. Underneath, with no I/O:
 Public namespaces: ``assistant_stream.sse``, ``assistant_stream.events``,
 ``assistant_stream.types``, ``assistant_stream.accumulate`` and ``assistant_stream.errors``.
 The names below are re-exported from them for convenience; everything in a module starting
-with ``_`` is private.
+with ``_`` is private. ``AssistantClient`` and ``ClientState`` are imported on first use, so
+that the sans-I/O core (and ``replay``) load without aiohttp.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from ._config import RetryPolicy, Timeout
 from ._decode import decode_event
 from ._replay import replay
 from ._version import __version__
 from .accumulate import FinalRun, PartialRun
 from .errors import (
+    APIConnectionError,
+    APIResponseError,
+    APIStatusError,
+    APITimeoutError,
     AssistantStreamError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
     EventTooLargeError,
+    InternalServerError,
     InvalidDeltaError,
     InvalidStateError,
     MalformedEventError,
+    NotFoundError,
+    PermissionDeniedError,
     ProtocolError,
+    RateLimitError,
+    RunStreamError,
     StreamInterrupted,
+    UnexpectedResponseError,
+    UnprocessableEntityError,
 )
 from .events import (
     EVENT_TYPES,
@@ -64,11 +85,24 @@ from .handler import EventHandler
 from .sse import ServerSentEvent, SSEDecoder
 from .stream import AssistantStream, StreamState
 
+if TYPE_CHECKING:
+    from ._client import AssistantClient, ClientState
+
 __all__ = [
     "__version__",
+    "APIConnectionError",
+    "APIResponseError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AssistantClient",
     "AssistantStream",
     "AssistantStreamError",
     "AssistantStreamEvent",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientState",
+    "ConfigurationError",
+    "ConflictError",
     "decode_event",
     "DoneEvent",
     "ErrorEvent",
@@ -76,12 +110,18 @@ __all__ = [
     "EventHandler",
     "EventTooLargeError",
     "FinalRun",
+    "InternalServerError",
     "InvalidDeltaError",
     "InvalidStateError",
     "MalformedEventError",
+    "NotFoundError",
     "PartialRun",
+    "PermissionDeniedError",
     "ProtocolError",
+    "RateLimitError",
     "replay",
+    "RetryPolicy",
+    "RunStreamError",
     "ServerSentEvent",
     "SSEDecoder",
     "StreamInterrupted",
@@ -109,5 +149,23 @@ __all__ = [
     "ThreadRunStepExpired",
     "ThreadRunStepFailed",
     "ThreadRunStepInProgress",
+    "Timeout",
+    "UnexpectedResponseError",
     "UnknownEvent",
+    "UnprocessableEntityError",
 ]
+
+_LAZY = frozenset({"AssistantClient", "ClientState"})
+
+
+def __getattr__(name: str) -> Any:
+    """Import the HTTP client on first use (see the module docstring)."""
+    if name in _LAZY:
+        from . import _client
+
+        return getattr(_client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

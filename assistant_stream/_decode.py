@@ -18,7 +18,7 @@ the message as sent.
 """
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
@@ -31,7 +31,9 @@ from .errors import MalformedEventError, excerpt
 from .events import EVENT_TYPES, AssistantStreamEvent, DoneEvent, ErrorEvent, UnknownEvent
 from .types.shared import ErrorObject
 
-__all__ = ["decode_event"]
+__all__ = ["decode_event", "decode_object"]
+
+_T = TypeVar("_T")
 
 _Decoder = Callable[[str | bytes], AssistantStreamEvent]
 
@@ -150,3 +152,25 @@ def decode_event(event: str, data: str | bytes) -> AssistantStreamEvent:
         return UnknownEvent(event, _loads(data))
     except _JSONDecodeError:
         return UnknownEvent(event, _text(data))
+
+
+def decode_object(what: str, data: bytes, cls: type[_T]) -> _T:
+    """Turn a JSON response body into the model ``cls`` (``Run``, ``Thread``, ``Message``...).
+
+    Args:
+        what: what the body answers, for the error message (``"response to GET ..."``).
+        data: the body.
+        cls: the model class.
+
+    Raises:
+        MalformedEventError: the body is not JSON or does not fit ``cls``, with each problem
+            and its JSON path.
+    """
+    try:
+        payload = _loads(data)
+    except _JSONDecodeError as exc:
+        raise _invalid_json(what, data, exc) from exc
+    try:
+        return FAST.structure(payload, cls)
+    except Exception:
+        return _structure_or_explain(what, payload, cls, data)  # type: ignore[no-any-return]

@@ -1,9 +1,10 @@
 """``AssistantStream``: bytes in, callbacks and typed events out.
 
-The shell around the sans-I/O core is one loop: read a chunk from the source, feed it to the
+The shell around the sans-I/O core is one loop: read a chunk from the body, feed it to the
 ``SSEDecoder``, and for each event decoded (``decode_event``) call ``on_event``, feed the
 ``Accumulator`` and call the callbacks its notices name. The source is any async iterable of
-``bytes``: an HTTP body (``AssistantClient``), or a recording (``replay``).
+``bytes`` (a recording: ``replay``), or an opener of an HTTP body (``AssistantClient``), which
+sends its request when the stream starts (see ``_body``).
 
 Rule 1 - one consumer. Iterating the stream, ``text_deltas``, ``until_done()`` and the
 ``get_final_*`` helpers all pull from the same events; each event's callbacks run once,
@@ -18,6 +19,11 @@ Cancellation skips ``on_exception`` but still closes the source and runs ``on_en
 Rule 3 - a stream that ends early says so. A body that ends with neither ``done`` nor a
 run-ending event (``RUN_ENDING_EVENTS``) raises ``StreamInterrupted``. Events after ``done``
 are not read.
+
+Rule 4 - an ``error`` event is an outcome. ``on_error`` runs when it arrives and the stream
+goes on; when the stream ends, it raises ``RunStreamError`` (as a failure, rule 2) unless an
+``on_error`` callback returned ``True``. A handled error event ends the run as a run-ending
+event would: a body that stops after it is not interrupted.
 """
 
 from __future__ import annotations
@@ -28,11 +34,18 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from types import CoroutineType, TracebackType
 from typing import Any
 
+from ._body import Body, IterableBody, Opener
 from ._decode import decode_event
 from ._dispatch import Dispatcher, isawaitable
 from .accumulate import Accumulator, FinalRun, PartialRun
-from .errors import AssistantStreamError, EventTooLargeError, StreamInterrupted
-from .events import AssistantStreamEvent, DoneEvent, ThreadMessageDelta
+from .errors import (
+    APITimeoutError,
+    AssistantStreamError,
+    EventTooLargeError,
+    RunStreamError,
+    StreamInterrupted,
+)
+from .events import AssistantStreamEvent, DoneEvent, ErrorEvent, ThreadMessageDelta
 from .handler import EventHandler
 from .sse import DEFAULT_MAX_EVENT_BYTES, ServerSentEvent, SSEDecoder
 from .types.message import Message
@@ -77,7 +90,9 @@ class AssistantStream:
     """One run stream: an async context manager and an async iterator of typed events.
 
     Args:
-        source: the body of a ``text/event-stream`` response, as chunks of bytes.
+        source: the body of a ``text/event-stream`` response, as an async iterable of chunks
+            of bytes; or an ``Opener`` (an async callable returning a ``Body``), which
+            ``AssistantClient`` uses to send its request when the stream starts.
         handler: an ``EventHandler``, several (each callback runs on each, in order), or
             ``None`` to just iterate events.
         max_event_bytes: the SSE decoder's limit on one event (``None``: no limit).
@@ -88,13 +103,18 @@ class AssistantStream:
 
     def __init__(
         self,
-        source: AsyncIterable[bytes],
+        source: AsyncIterable[bytes] | Opener,
         handler: Handlers = None,
         *,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
-        self._source = source
-        self._chunks: AsyncIterator[bytes] | None = None
+        self._open = source if not isinstance(source, AsyncIterable) else _opener(source)
+        self._body: Body | None = None
+        self._read: Any = None  # the body's read(), bound once
+        self._empty_read_ends = False  # whether read() returning b"" is the end of the body
+        self._reading = False  # awaiting the body (the event_idle watchdog's clock runs)
+        self._watchdog: _Watchdog | None = None
+        self._error_event: RunStreamError | None = None  # an unhandled `error` event (rule 4)
         self._dispatcher = dispatcher = Dispatcher(_handlers(handler))
         self._accumulator = Accumulator(dispatcher.names)
         self._decoder = SSEDecoder(max_event_bytes=max_event_bytes)
@@ -238,8 +258,28 @@ class AssistantStream:
 
     async def _start(self) -> None:
         self._state = _STREAMING
-        self._chunks = aiter(self._source)
+        self._body = body = await self._open()
+        self._read, self._empty_read_ends = body.read, body.empty_read_ends
+        if body.event_idle is not None:
+            self._watchdog = _Watchdog(self, body.event_idle)
         await self._dispatcher.call("on_connect", ())
+
+    def _translate(self, exc: Exception) -> BaseException:
+        """Map an exception of the body's read() (a lost connection, a timeout)."""
+        assert self._body is not None
+        return self._body.translate(exc, lambda: self.partial)
+
+    async def _deliver_error(self, event: ErrorEvent) -> None:
+        """Call ``on_error`` and remember the error unless a callback returned ``True``."""
+        handled = False
+        for name, args in self._accumulator.feed(event):
+            for function in self._dispatcher.table[name]:
+                result = function(*args)
+                if result is not None and isawaitable(result):
+                    result = await result
+                handled = handled or (name == "on_error" and result is True)
+        if not handled:
+            self._error_event = RunStreamError(event.data)
 
     async def _next(self, *, drain: bool = False) -> AssistantStreamEvent | None:
         """Deliver the next event and return it; ``None`` once the stream has ended.
@@ -275,13 +315,16 @@ class AssistantStream:
                     result = function(event)
                     if result is not None and (type(result) is _Coroutine or isawaitable(result)):
                         await result
-                for name, args in feed(event):
-                    for function in table[name]:
-                        result = function(*args)
-                        if result is not None and (
-                            type(result) is _Coroutine or isawaitable(result)
-                        ):
-                            await result
+                if type(event) is ErrorEvent:
+                    await self._deliver_error(event)
+                else:
+                    for name, args in feed(event):
+                        for function in table[name]:
+                            result = function(*args)
+                            if result is not None and (
+                                type(result) is _Coroutine or isawaitable(result)
+                            ):
+                                await result
                 if type(event) is DoneEvent:
                     await self._settle()
                     return event
@@ -293,12 +336,19 @@ class AssistantStream:
             if self._exhausted:
                 await self._end_of_body()
                 return None
-            assert self._chunks is not None
+            self._reading = True
             try:
-                chunk = await anext(self._chunks)
+                chunk = await self._read()
             except StopAsyncIteration:
-                self._exhausted = True
-                self._pending, self._position = self._decoder.finish(), 0
+                chunk = None
+            except Exception as exc:
+                raise self._translate(exc) from exc
+            finally:
+                self._reading = False
+            if not chunk:
+                if chunk is None or self._empty_read_ends:
+                    self._exhausted = True
+                    self._pending, self._position = self._decoder.finish(), 0
                 continue
             self._position = 0
             try:
@@ -307,7 +357,10 @@ class AssistantStream:
                 self._pending, self._deferred = exc.events, exc
 
     async def _end_of_body(self) -> None:
-        if self._accumulator.final_run().ended:
+        if self._accumulator.final_run().ended or self._error_event is not None:
+            await self._settle()
+            return
+        if type(self._current_event) is ErrorEvent:  # handled: it ended the run (rule 4)
             await self._settle()
             return
         undecoded = self._decoder.pending_bytes
@@ -317,6 +370,8 @@ class AssistantStream:
         raise StreamInterrupted(self.partial, reason)
 
     async def _settle(self) -> None:
+        if self._error_event is not None:
+            raise self._error_event  # _fail delivers it as the outcome (rule 4)
         self._state = _FINISHED
         await self._release()
 
@@ -353,12 +408,56 @@ class AssistantStream:
             return
         self._released = True
         try:
-            close = getattr(self._chunks, "aclose", None)
-            if close is not None:
-                await close()
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+            if self._body is not None:
+                await self._body.aclose(finished=self._state is _FINISHED)
         finally:
             try:
                 await self._dispatcher.call("on_end", ())
             except Exception as raised:  # whatever propagates is the one outcome (rule 2)
                 self._state, self._error = _FAILED, raised
                 raise
+
+
+def _opener(source: AsyncIterable[bytes]) -> Opener:
+    async def open_iterable() -> Body:
+        return IterableBody(source)
+
+    return open_iterable
+
+
+class _Watchdog:
+    """Interrupts the body's read after ``seconds`` with no event while the stream waits.
+
+    It ticks every quarter of ``seconds`` instead of resetting a timer per event, so the
+    event loop pays nothing per event: a tick sees progress when the current event changed
+    or the stream was not waiting on the server (time in callbacks does not count). So it
+    fires between ``seconds`` and ``1.25 * seconds`` after the last event.
+    """
+
+    def __init__(self, stream: AssistantStream, seconds: float) -> None:
+        import asyncio  # here, not at the top: the module imports without asyncio
+
+        self._loop = loop = asyncio.get_running_loop()
+        self._stream = stream
+        self._seconds = seconds
+        self._interval = seconds / 4
+        self._seen: object = stream._current_event
+        self._quiet_since = loop.time()
+        self._handle = loop.call_later(self._interval, self._tick)
+
+    def _tick(self) -> None:
+        stream, now = self._stream, self._loop.time()
+        if stream._current_event is not self._seen or not stream._reading:
+            self._seen, self._quiet_since = stream._current_event, now
+        elif now - self._quiet_since >= self._seconds:
+            body = stream._body
+            assert body is not None
+            body.interrupt(APITimeoutError("event_idle", self._seconds, request=body.request))
+            return
+        self._handle = self._loop.call_later(self._interval, self._tick)
+
+    def cancel(self) -> None:
+        """Stop ticking."""
+        self._handle.cancel()

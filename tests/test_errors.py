@@ -32,7 +32,11 @@ def documented_tree() -> set[tuple[str, str]]:
 
 def real_tree() -> set[tuple[str, str]]:
     """(parent, child) pairs of the exception classes the module exports."""
-    classes = [getattr(errors, name) for name in errors.__all__]
+    classes = [
+        item
+        for item in (getattr(errors, name) for name in errors.__all__)
+        if isinstance(item, type)
+    ]
     return {
         (base.__name__, cls.__name__)
         for cls in classes

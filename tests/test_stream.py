@@ -37,6 +37,7 @@ from assistant_stream import (
     StreamState,
     replay,
 )
+from assistant_stream.errors import RunStreamError
 from assistant_stream.types.message import Message
 from assistant_stream.types.shared import ErrorObject
 
@@ -366,18 +367,57 @@ async def test_a_stream_that_is_not_streaming_does_not_warn(outcome: str) -> Non
     assert [] == [item for item in caught if issubclass(item.category, ResourceWarning)]
 
 
+_ERROR = ("error", {"error": {"message": "boom", "type": "server_error", "code": "E1"}})
+_BOOM = ErrorObject(message="boom", type="server_error", code="E1")
+
+
+class _HandlesErrors(Recorder):  # type: ignore[misc,valid-type]
+    async def on_error(self, error: ErrorObject) -> bool:
+        await super().on_error(error)
+        return True
+
+
 @pytest.mark.parametrize("with_run", [True, False], ids=["run then error", "error only"])
-async def test_done_without_a_run_ending_event_is_not_ended(with_run: bool) -> None:
-    """An error event then done: the stream finishes, FinalRun.ended is False, on_error ran."""
+@pytest.mark.parametrize("with_done", [True, False], ids=["done", "no done"])
+async def test_an_unhandled_error_event_raises_run_stream_error(
+    with_run: bool, with_done: bool
+) -> None:
+    """After on_error, the stream ends in RunStreamError carrying the error and the partial."""
     runs = [("thread.run.created", run("queued"))] if with_run else []
-    error = ("error", {"error": {"message": "boom", "type": "server_error", "code": "E1"}})
     recorder = Recorder()
-    stream = replay(body(*runs, error), recorder)
+    data = body(*runs, _ERROR, done=with_done)
+    stream = replay(data, recorder)
+    with pytest.raises(RunStreamError) as info:
+        await stream.get_final_run()
+    error = info.value
+    details = (error.error, error.message, error.type, error.code)
+    assert (_BOOM, "boom", "server_error", "E1") == details
+    assert error.partial is not None
+    assert ("done" if with_done else "error") == error.partial.last_event.event
+    assert (RUN if with_run else None) == error.partial.run_id
+    assert [(_BOOM,)] == recorder.args("on_error")
+    assert [(error,)] == recorder.args("on_exception")
+    assert "on_end" == recorder.names()[-1]
+    assert StreamState.FAILED == stream.state
+    with pytest.raises(RunStreamError):
+        await stream.until_done()
+
+
+@pytest.mark.parametrize("with_run", [True, False], ids=["run then error", "error only"])
+@pytest.mark.parametrize("with_done", [True, False], ids=["done", "no done"])
+async def test_an_error_event_the_handler_handled_finishes_the_stream(
+    with_run: bool, with_done: bool
+) -> None:
+    """on_error returning True: the stream finishes; FinalRun.ended is False; no interruption."""
+    runs = [("thread.run.created", run("queued"))] if with_run else []
+    recorder = _HandlesErrors()
+    data = body(*runs, _ERROR, done=with_done)
+    stream = replay(data, [Recorder(), recorder])
     final = await stream.get_final_run()
     expected_run = events(*runs)[0].data if with_run else None
     assert FinalRun(expected_run, False, runs[0][0] if with_run else None) == final
-    boom = ErrorObject(message="boom", type="server_error", code="E1")
-    assert [(boom,)] == recorder.args("on_error")
+    assert [(_BOOM,)] == recorder.args("on_error")
+    assert [] == recorder.args("on_exception")
     assert StreamState.FINISHED == stream.state
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "ImageURLContentBlock",
     "Message",
     "MessageContent",
+    "MessageList",
     "MessageRole",
     "MessageStatus",
     "RefusalContentBlock",
@@ -239,3 +240,23 @@ class Message:
     run_id: str | None = None
     attachments: tuple[Attachment, ...] | None = None
     metadata: Metadata | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MessageList:
+    """One page of a thread's messages (``GET /threads/{thread_id}/messages``).
+
+    Attributes:
+        data: the messages, in the order asked for (``order="desc"``, newest first, is the
+            service's default).
+        first_id, last_id: the ids at the two ends of the page; pass ``after=last_id`` to
+            get the next page.
+        has_more: whether another page follows (``None`` if the server did not say).
+        object: always ``"list"``.
+    """
+
+    data: tuple[Message, ...] = ()
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool | None = None
+    object: str = "list"
