@@ -49,23 +49,32 @@ class Credential(Protocol):
         ...
 
 
-def check_header_value(name: str, value: str) -> str:
-    """Return ``value``; raise ``ConfigurationError`` if it contains CR or LF (header splitting).
+def check_header(name: str, value: str) -> str:
+    """Return ``name`` if the header can be sent as is; else raise ``ConfigurationError``.
 
-    The message names the header, never the value.
+    A name or value with CR or LF would split the request (header injection); a name must
+    be a non-empty token. The message names the header, never the value.
     """
+    if not isinstance(name, str) or not name or any(c in name for c in _NOT_IN_NAMES):
+        raise ConfigurationError(f"{name!r} is not a valid header name")
     if not isinstance(value, str):
         raise ConfigurationError(f"the value of header {name!r} must be a str")
     if "\r" in value or "\n" in value:
         raise ConfigurationError(f"the value of header {name!r} contains CR or LF")
-    return value
+    return name
+
+
+_NOT_IN_NAMES: Final = frozenset('\r\n:()<>@,;\\"/[]?={} \t')
 
 
 class ApiKey:
     """``Authorization: Bearer <key>``, the same for every request."""
 
     def __init__(self, key: str) -> None:
-        self._headers = {"Authorization": check_header_value("Authorization", f"Bearer {key}")}
+        if not isinstance(key, str) or not key:
+            raise ConfigurationError("the API key must be a non-empty str")
+        check_header("Authorization", key)
+        self._headers = {"Authorization": f"Bearer {key}"}
         self._key = key
 
     def __repr__(self) -> str:
@@ -99,7 +108,8 @@ class BearerTokens:
         if token is None:
             async with self._lock:
                 token = self._cached() or await self._fetch()
-        return {"Authorization": check_header_value("Authorization", f"Bearer {token}")}
+        check_header("Authorization", token)
+        return {"Authorization": f"Bearer {token}"}
 
     def secrets(self) -> tuple[str, ...]:
         """The last token."""

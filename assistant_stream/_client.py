@@ -21,13 +21,15 @@ import platform
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Final, TypeVar
+from urllib.parse import quote
 
 import aiohttp
+import attrs
 import orjson
 from yarl import URL
 
 from . import _transport
-from ._auth import ApiKey, BearerTokens, Credential, TokenProvider, check_header_value
+from ._auth import ApiKey, BearerTokens, Credential, TokenProvider, check_header
 from ._body import Body
 from ._config import (
     DEFAULT_MAX_RETRIES,
@@ -111,8 +113,10 @@ class AssistantClient:
                 "for a local server that does not check it)"
             )
         headers = {"OpenAI-Beta": "assistants=v2"}
-        organization = organization or os.environ.get("OPENAI_ORG_ID")
-        project = project or os.environ.get("OPENAI_PROJECT_ID")
+        if organization is None:
+            organization = os.environ.get("OPENAI_ORG_ID")
+        if project is None:
+            project = os.environ.get("OPENAI_PROJECT_ID")
         if organization:
             headers["OpenAI-Organization"] = organization
         if project:
@@ -178,7 +182,7 @@ class AssistantClient:
             credential=credential,
             base_url=endpoint,
             headers=dict(default_headers or {}),
-            query={"api-version": api_version, **(default_query or {})},
+            query={**(default_query or {}), "api-version": api_version},
             timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
@@ -207,7 +211,7 @@ class AssistantClient:
         self._base_url = url
         self._headers = {
             "User-Agent": USER_AGENT,
-            **{name: check_header_value(name, value) for name, value in headers.items()},
+            **{check_header(name, value): value for name, value in headers.items()},
         }
         self._query = dict(query)
         self._timeout = Timeout.coerce(timeout, DEFAULT_TIMEOUT)
@@ -220,7 +224,7 @@ class AssistantClient:
         self.threads = Threads(self)
 
     def __repr__(self) -> str:
-        return f"<AssistantClient {self._base_url} {self._state.value}>"
+        return f"<AssistantClient {self._base_url.with_user(None)} {self._state.value}>"
 
     # -- settings and state --------------------------------------------------------------
 
@@ -275,13 +279,20 @@ class AssistantClient:
     # -- what the resources call ---------------------------------------------------------
 
     def url(self, *segments: str) -> URL:
-        """The URL of a path under ``base_url``; each segment is escaped (ids stay whole)."""
-        url = self._base_url
+        """The URL of a path under ``base_url``; each segment is one escaped path segment.
+
+        An id cannot add, remove or climb segments: ``/``, ``?``, ``#`` and ``%`` are
+        percent-encoded, and ``.`` and ``..`` are refused.
+
+        Raises:
+            ConfigurationError: an empty segment, ``.`` or ``..``, or not a ``str``.
+        """
+        encoded = []
         for segment in segments:
-            if not isinstance(segment, str) or not segment:
+            if not isinstance(segment, str) or segment in ("", ".", ".."):
                 raise ConfigurationError(f"an id must be a non-empty str, not {segment!r}")
-            url = url / segment
-        return url
+            encoded.append(quote(segment, safe=""))
+        return self._base_url.joinpath(*encoded, encoded=True)
 
     def request(
         self,
@@ -305,9 +316,12 @@ class AssistantClient:
         data = None
         if body is not None or extra_body:
             headers["Content-Type"] = "application/json"
-            data = orjson.dumps({**(body or {}), **(extra_body or {})}, default=_unstructure)
+            fields = {**(body or {}), **(extra_body or {})}
+            if stream:
+                fields["stream"] = True  # the answer is read as an event stream, whatever else
+            data = orjson.dumps(fields, default=_unstructure)
         for name, value in (extra_headers or {}).items():
-            headers[name] = check_header_value(name, value)
+            headers[check_header(name, value)] = value
         return _transport.Request(
             method,
             url,
@@ -345,8 +359,21 @@ class AssistantClient:
 
 
 def _unstructure(value: Any) -> Any:
-    """Encode what orjson cannot: a model (``assistant_stream.types``) as its JSON object."""
-    return FAST.unstructure(value)
+    """Encode what orjson cannot: a model (``assistant_stream.types``) as its JSON object.
+
+    Fields left unset (``None``) are left out, as the service expects for optional fields;
+    ``null`` inside a model's free-form JSON (``Unknown...`` members) is kept.
+    """
+    unstructured = FAST.unstructure(value)
+    return _without_none(unstructured) if attrs.has(type(value)) else unstructured
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value
 
 
 def _query_pairs(query: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

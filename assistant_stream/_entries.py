@@ -151,7 +151,8 @@ class Block:
             text = delta.text
             if text is None:
                 return ()
-            merged = tuple(self._annotate(patch) for patch in text.annotations or ())
+            patches = text.annotations
+            merged = tuple([self._annotate(patch) for patch in patches]) if patches else ()
             if text.value:  # after the annotations, which may refuse the patch
                 self._fragments.append(text.value)
             return merged

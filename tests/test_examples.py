@@ -7,10 +7,18 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def run_example(name: str) -> str:
-    """Run an example on the sample in 7-byte chunks; return its output (it must succeed)."""
+def run_example(name: str, *args: str) -> str:
+    """Run an example (on the sample in 7-byte chunks by default); return its output."""
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / name), "--chunk-size", "7"],
+        [
+            sys.executable,
+            "-X",
+            "dev",
+            "-W",
+            "error",
+            str(EXAMPLES / name),
+            *(args or ("--chunk-size", "7")),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -32,6 +40,19 @@ def test_decode_sample_prints_events_and_final_text() -> None:
 def test_replay_sample_streams_text_and_summarises_tool_calls() -> None:
     """``make demo``'s script prints the code as it streams, the call summary and the answer."""
     stdout = run_example("replay_sample.py")
+    assert_sample_output(stdout)
+
+
+def test_client_sample_streams_the_run_over_loopback_http() -> None:
+    """``make demo``'s script streams the sample run from its loopback server via the client."""
+    stdout = run_example("client_sample.py", "--delay", "0")
+    assert "streaming a run from http://127.0.0.1:" in stdout
+    assert "[thread thread_demo7Qh2]" in stdout
+    assert_sample_output(stdout)
+
+
+def assert_sample_output(stdout: str) -> None:
+    """The sample's code, tool-call summary, answer and final status, in order."""
     expected_lines = [
         "  code_interpreter call call_demoD4 started; code:",
         "    | import statistics",
