@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 import os
 import platform
+import weakref
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Final, TypeVar
@@ -41,7 +42,7 @@ from ._config import (
 from ._converter import FAST
 from ._decode import decode_object
 from ._version import __version__
-from .errors import ConfigurationError, InvalidStateError
+from .errors import APIConnectionError, ConfigurationError, InvalidStateError
 from .stream import AssistantStream, Handlers
 
 __all__ = ["DEFAULT_BASE_URL", "USER_AGENT", "AssistantClient", "ClientState"]
@@ -219,6 +220,7 @@ class AssistantClient:
         self._session = session
         self._owns_session = session is None
         self._state = ClientState.UNOPENED
+        self._bodies: weakref.WeakSet[_transport.HttpBody] = weakref.WeakSet()  # streams reading
         from ._resources.threads import Threads  # the resources import this module
 
         self.threads = Threads(self)
@@ -261,8 +263,16 @@ class AssistantClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the session the client created (not one passed in). Idempotent."""
+        """Close the session the client created (not one passed in). Idempotent.
+
+        A stream still reading from this client fails with ``APIConnectionError`` (with its
+        ``partial``) instead of waiting forever on a connection that is gone.
+        """
         self._state, session = ClientState.CLOSED, self._session
+        for body in list(self._bodies):
+            body.interrupt(
+                APIConnectionError("the client was closed during the stream", request=body.request)
+            )
         if self._owns_session and session is not None and not session.closed:
             await session.close()
 
@@ -336,13 +346,15 @@ class AssistantClient:
         """An ``AssistantStream`` that sends ``request`` when it starts."""
 
         async def open_body() -> Body:
-            return await _transport.open_stream(
+            body = await _transport.open_stream(
                 self._opened(),
                 request,
                 auth=self._credential.headers,
                 retry=self._retry,
                 secrets=self._credential.secrets,
             )
+            self._bodies.add(body)
+            return body
 
         return AssistantStream(open_body, handler)
 

@@ -306,8 +306,9 @@ class HttpBody:
         return exc
 
     def interrupt(self, exc: BaseException) -> None:
-        """Make the pending and every later ``read()`` raise ``exc``."""
-        self._response.content.set_exception(exc)
+        """Make the pending and every later ``read()`` raise ``exc`` (if the body is open)."""
+        if not self._response.closed and self._response.content.exception() is None:
+            self._response.content.set_exception(exc)
 
     async def aclose(self, *, finished: bool) -> None:
         """Release the connection for reuse after a finished stream, else close it at once.
