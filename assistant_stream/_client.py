@@ -57,6 +57,10 @@ USER_AGENT: Final = (
 #: Connections the client's own session may hold at once. Each running stream holds one for
 #: its whole life, so aiohttp's default of 100 would make the 101st stream wait unseen.
 CONNECTION_LIMIT: Final = 1000
+#: aiohttp's read buffer per connection; reading pauses at twice this much unread. Events
+#: are small, and with aiohttp's 256 KiB default a hundred streams outpaced by their server
+#: hold tens of megabytes of unread body.
+READ_BUFFER: Final = 64 * 1024
 
 
 class ClientState(enum.Enum):
@@ -281,7 +285,7 @@ class AssistantClient:
             raise InvalidStateError("the client is closed; create a new AssistantClient")
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=CONNECTION_LIMIT)
+                connector=aiohttp.TCPConnector(limit=CONNECTION_LIMIT), read_bufsize=READ_BUFFER
             )
         self._state = ClientState.OPENED
         return self._session

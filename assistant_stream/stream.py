@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import enum
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from types import CoroutineType, TracebackType
-from typing import Any
+from typing import Any, Final
 
 from ._body import Body, IterableBody, Opener
 from ._decode import decode_event
@@ -55,6 +55,11 @@ from .types.run_step import RunStep
 
 __all__ = ["AssistantStream", "Handlers", "StreamState"]
 
+#: The most bytes decoded ahead of delivery. A slow consumer gets large chunks (everything
+#: the connection buffered); decoding them a slice at a time keeps the events waiting for
+#: delivery to a few dozen kilobytes per stream instead of several times the chunk.
+FEED_BYTES: Final = 16 * 1024
+
 #: What a stream accepts as its handler: one, several (called in order), or none.
 Handlers = EventHandler | Iterable[EventHandler] | None
 
@@ -70,6 +75,7 @@ class StreamState(enum.Enum):
 
 
 _NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
+_NOTHING: tuple[ServerSentEvent, ...] = ()
 _Coroutine = CoroutineType  # what an `async def` callback returns: awaited without a lookup
 
 
@@ -118,7 +124,9 @@ class AssistantStream:
         self._dispatcher = dispatcher = Dispatcher(_handlers(handler))
         self._accumulator = Accumulator(dispatcher.names)
         self._decoder = SSEDecoder(max_event_bytes=max_event_bytes)
-        self._pending: list[ServerSentEvent] = []
+        self._pending: Sequence[ServerSentEvent] = _NOTHING
+        self._unfed = b""  # a chunk larger than FEED_BYTES, decoded from _unfed_at on
+        self._unfed_at = 0
         self._position = 0
         self._deferred: BaseException | None = None  # raised once the pending events are out
         self._exhausted = False
@@ -333,9 +341,15 @@ class AssistantStream:
                 return event
             if self._deferred is not None:
                 raise self._deferred
+            if self._unfed:  # the rest of a large chunk, a slice at a time
+                self._feed_slice()
+                continue
             if self._exhausted:
                 await self._end_of_body()
                 return None
+            # Hold nothing already delivered while waiting (a hundred idle streams would
+            # keep a hundred chunks and their events alive).
+            chunk, self._pending = None, _NOTHING
             self._reading = True
             try:
                 chunk = await self._read()
@@ -350,11 +364,26 @@ class AssistantStream:
                     self._exhausted = True
                     self._pending, self._position = self._decoder.finish(), 0
                 continue
-            self._position = 0
-            try:
-                self._pending = self._decoder.feed(chunk)
-            except EventTooLargeError as exc:  # deliver what completed before it, then raise
-                self._pending, self._deferred = exc.events, exc
+            if len(chunk) > FEED_BYTES:
+                self._unfed, self._unfed_at = chunk, 0
+                self._feed_slice()
+            else:
+                self._feed(chunk)
+
+    def _feed_slice(self) -> None:
+        start = self._unfed_at
+        self._unfed_at = end = start + FEED_BYTES
+        piece = self._unfed[start:end]
+        if end >= len(self._unfed):
+            self._unfed = b""
+        self._feed(piece)
+
+    def _feed(self, chunk: bytes) -> None:
+        self._position = 0
+        try:
+            self._pending = self._decoder.feed(chunk)
+        except EventTooLargeError as exc:  # deliver what completed before it, then raise
+            self._pending, self._deferred = exc.events, exc
 
     async def _end_of_body(self) -> None:
         if self._accumulator.final_run().ended or self._error_event is not None:

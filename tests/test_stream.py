@@ -38,6 +38,7 @@ from assistant_stream import (
     replay,
 )
 from assistant_stream.errors import RunStreamError
+from assistant_stream.stream import FEED_BYTES
 from assistant_stream.types.message import Message
 from assistant_stream.types.shared import ErrorObject
 
@@ -448,3 +449,27 @@ def test_a_handler_that_is_not_an_event_handler_is_refused(handler: Any) -> None
     """Anything but an EventHandler instance, or an iterable of only those, is a TypeError."""
     with pytest.raises(TypeError):
         AssistantStream(tracked([FULL], []), handler)
+
+
+async def test_a_large_chunk_is_decoded_a_slice_at_a_time() -> None:
+    """One chunk of many events gives the same callbacks as small chunks, decoding ahead less."""
+    deltas = [
+        ("thread.message.delta", message_delta("msg_1", text_patch(0, f"w{i} ")))
+        for i in range(3000)
+    ]
+    created = ("thread.message.created", message("msg_1"))
+    data = body(created, *deltas, ("thread.run.completed", run("completed")))
+    assert len(data) > 10 * FEED_BYTES
+
+    async def chunks(size: int) -> AsyncIterator[bytes]:
+        for start in range(0, len(data), size):
+            yield data[start : start + size]
+
+    small = Recorder()
+    async with replay(chunks(100), small) as stream:
+        await stream.until_done()
+    whole = Recorder()
+    async with replay(chunks(len(data)), whole) as stream:
+        ahead = [len(stream._pending) - stream._position async for _ in stream]
+    assert small.calls == whole.calls
+    assert max(ahead) < 500  # about FEED_BYTES of events, not all 3,000 at once
