@@ -290,23 +290,29 @@ class APIResponseError(AssistantStreamError):
         self.type = _field(fields.get("type"))
         self.param = _field(fields.get("param"))
         self.code = _field(fields.get("code"))
-        details = ", ".join(
-            f"{name} {value}"
-            for name, value in (
-                ("type", self.type),
-                ("param", self.param),
-                ("code", self.code),
-                ("request id", request_id),
-            )
-            if value is not None
+        details = _details(
+            ("type", self.type),
+            ("param", self.param),
+            ("code", self.code),
+            ("request id", request_id),
         )
-        text = excerpt(self.message) if self.message else "(no error message)"
         head = note or f"HTTP {status_code}"
-        super().__init__(f"{head} from {request}: {text}" + (f" ({details})" if details else ""))
+        super().__init__(f"{head} from {request}: {_said(self.message)}{details}")
 
 
 def _field(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _said(message: str | None) -> str:
+    """The server's message for an error message: cut short, or a note that there was none."""
+    return excerpt(message) if message else "(no error message)"
+
+
+def _details(*fields: tuple[str, str | None]) -> str:
+    """`` (type x, code y)`` for the fields that are set, or nothing."""
+    listed = ", ".join(f"{name} {value}" for name, value in fields if value is not None)
+    return f" ({listed})" if listed else ""
 
 
 class APIStatusError(APIResponseError):
@@ -407,15 +413,9 @@ class RunStreamError(AssistantStreamError):
 
     def __init__(self, error: ErrorObject) -> None:
         self.error = error
-        details = ", ".join(
-            f"{name} {value}"
-            for name, value in (("type", error.type), ("code", error.code), ("param", error.param))
-            if value is not None
-        )
-        text = excerpt(error.message) if error.message else "(no error message)"
+        details = _details(("type", error.type), ("code", error.code), ("param", error.param))
         super().__init__(
-            f"the server reported an error in the stream: {text}"
-            + (f" ({details})" if details else "")
+            f"the server reported an error in the stream: {_said(error.message)}{details}"
         )
 
     @property

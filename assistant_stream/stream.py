@@ -386,10 +386,9 @@ class AssistantStream:
             self._pending, self._deferred = exc.events, exc
 
     async def _end_of_body(self) -> None:
-        if self._accumulator.final_run().ended or self._error_event is not None:
-            await self._settle()
-            return
-        if type(self._current_event) is ErrorEvent:  # handled: it ended the run (rule 4)
+        # An error event, raised or handled, explains the end as a run-ending event does.
+        ended_by_error = self._error_event is not None or type(self._current_event) is ErrorEvent
+        if ended_by_error or self._accumulator.final_run().ended:
             await self._settle()
             return
         undecoded = self._decoder.pending_bytes

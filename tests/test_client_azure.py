@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import attrs
 import pytest
 from aioresponses import aioresponses
-from aioresponses_compat import mocked
 from mock_http import ANY_URL, DONE, FAST_RETRY, RUN_JSON, SSE, THREAD_JSON, sent
 
 from assistant_stream import (
@@ -49,13 +47,6 @@ class Provider:
         self.calls += 1
         await asyncio.sleep(0)  # let concurrent callers pile up
         return self.make(self.calls)
-
-
-@pytest.fixture
-def http() -> Iterator[aioresponses]:
-    """aioresponses, working with this aiohttp (see aioresponses_compat)."""
-    with mocked() as m:
-        yield m
 
 
 def azure(**kwargs: Any) -> AssistantClient:

@@ -6,19 +6,16 @@ test_client_resources.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
-from aioresponses_compat import mocked
 from mock_http import (
     ANY_URL,
     API_KEY,
     BASE_URL,
     DONE,
-    ENV_NAMES,
     SSE,
     THREAD_JSON,
     client,
@@ -32,20 +29,7 @@ import assistant_stream
 from assistant_stream import AssistantClient, ClientState, ConfigurationError, InvalidStateError
 from assistant_stream._client import DEFAULT_BASE_URL, USER_AGENT
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start every test without the OPENAI_* variables of the machine running it."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def http() -> Iterator[aioresponses]:
-    """aioresponses, working with this aiohttp (see aioresponses_compat)."""
-    with mocked() as m:
-        yield m
-
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 # -- headers ------------------------------------------------------------------------------
 

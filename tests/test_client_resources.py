@@ -8,17 +8,14 @@ plain calls return.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aioresponses import aioresponses
-from aioresponses_compat import mocked
 from mock_http import (
     ANY_URL,
     BASE_URL,
     DONE,
-    ENV_NAMES,
     MESSAGE_JSON,
     RUN_JSON,
     SSE,
@@ -50,19 +47,7 @@ MESSAGE = Message(
 )
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start every test without the OPENAI_* variables of the machine running it."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def http() -> Iterator[aioresponses]:
-    """aioresponses, working with this aiohttp (see aioresponses_compat)."""
-    with mocked() as m:
-        yield m
-
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 # -- bodies ----------------------------------------------------------------------------------
 

@@ -8,17 +8,14 @@ key shows up in no error message and no log record, even when the server echoes 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
-from aioresponses_compat import mocked
 from mock_http import (
     API_KEY,
     BASE_URL,
     DONE,
-    ENV_NAMES,
     SSE,
     THREAD_JSON,
     client,
@@ -37,22 +34,10 @@ from assistant_stream import (
     UnexpectedResponseError,
 )
 
+pytestmark = pytest.mark.usefixtures("clean_env")
+
 RUNS_URL = f"{BASE_URL}/threads/thread_1/runs"
 THREADS_URL = f"{BASE_URL}/threads"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start every test without the OPENAI_* variables of the machine running it."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def http() -> Iterator[aioresponses]:
-    """aioresponses, working with this aiohttp (see aioresponses_compat)."""
-    with mocked() as m:
-        yield m
 
 
 async def create_thread(**kwargs: object) -> None:
