@@ -52,8 +52,29 @@ def _text(data: str | bytes) -> str:
     return data if isinstance(data, str) else data.decode("utf-8", "replace")
 
 
-def _invalid_json(event: str, data: str | bytes, exc: Exception) -> MalformedEventError:
-    return MalformedEventError(event, [f"invalid JSON: {exc}"], excerpt(_text(data)))
+def _parse(data: str | bytes) -> Any:
+    """Parse JSON; invalid UTF-8 in bytes reads as U+FFFD, as the SSE rules decode it.
+
+    orjson refuses such bytes, so only a failed parse pays for decoding them to text.
+
+    Raises:
+        orjson.JSONDecodeError: the data is not JSON.
+    """
+    try:
+        return _loads(data)
+    except _JSONDecodeError:
+        if type(data) is not bytes:
+            raise
+    return _loads(data.decode("utf-8", "replace"))
+
+
+def _parse_or_explain(event: str, data: str | bytes) -> Any:
+    """Parse JSON, or raise ``MalformedEventError`` naming ``event``."""
+    try:
+        return _parse(data)
+    except _JSONDecodeError as exc:
+        problems = [f"invalid JSON: {exc}"]
+        raise MalformedEventError(event, problems, excerpt(_text(data))) from exc
 
 
 def _structure_or_explain(event: str, payload: Any, data_type: Any, data: str | bytes) -> Any:
@@ -79,8 +100,8 @@ def _object_decoder(cls: Any) -> _Decoder:
     def decode(data: str | bytes) -> AssistantStreamEvent:
         try:
             payload = _loads(data)
-        except _JSONDecodeError as exc:
-            raise _invalid_json(event, data, exc) from exc
+        except _JSONDecodeError:
+            payload = _parse_or_explain(event, data)
         if hot is not None:
             structured = hot(payload)
             if structured is not None:
@@ -104,7 +125,7 @@ def _error_field(payload: dict[str, Any], key: str) -> str | None:
 
 def _decode_error(data: str | bytes) -> AssistantStreamEvent:
     try:
-        payload = _loads(data)
+        payload = _parse(data)
     except _JSONDecodeError:
         payload = None
     if type(payload) is dict and type(payload.get("error")) is dict:
@@ -149,7 +170,7 @@ def decode_event(event: str, data: str | bytes) -> AssistantStreamEvent:
     if decoder is not None:
         return decoder(data)
     try:
-        return UnknownEvent(event, _loads(data))
+        return UnknownEvent(event, _parse(data))
     except _JSONDecodeError:
         return UnknownEvent(event, _text(data))
 
@@ -166,10 +187,7 @@ def decode_object(what: str, data: bytes, cls: type[_T]) -> _T:
         MalformedEventError: the body is not JSON or does not fit ``cls``, with each problem
             and its JSON path.
     """
-    try:
-        payload = _loads(data)
-    except _JSONDecodeError as exc:
-        raise _invalid_json(what, data, exc) from exc
+    payload = _parse_or_explain(what, data)
     try:
         return FAST.structure(payload, cls)
     except Exception:

@@ -48,24 +48,24 @@ _code: Final = fast_constructor(CodeInterpreterDelta)  # input, outputs
 _MESSAGE_DELTA = "thread.message.delta"
 _RUN_STEP_DELTA = "thread.run.step.delta"
 _EMPTY: Final[list[Any]] = []
+#: ``type(value) in _STR_OR_NONE``: a JSON string or null (orjson makes exact types).
+_STR_OR_NONE: Final = frozenset({str, type(None)})
 
 
-def _is_optional_str(value: Any) -> bool:
-    return value is None or type(value) is str
-
-
-def _text_block(block: dict[str, Any]) -> TextDeltaBlock | None:
+def _text_block(block: Any) -> TextDeltaBlock | None:
+    if type(block) is not dict or block.get("type") != "text":
+        return None
     index = block.get("index")
+    text = block.get("text")
     if type(index) is not int:
         return None
-    text = block.get("text")
     if text is None:
         return _text_delta_block(index, "text", None)
     if type(text) is not dict:
         return None
     value = text.get("value")
     annotations = text.get("annotations")
-    if not _is_optional_str(value):
+    if type(value) not in _STR_OR_NONE:
         return None
     if annotations is None:
         return _text_delta_block(index, "text", _text_delta(value, None))
@@ -88,26 +88,33 @@ def _envelope(payload: Any, default_object: str) -> tuple[str, str, dict[str, An
 
 def message_delta(payload: Any) -> MessageDeltaEvent | None:
     """Build a message delta whose content is text blocks without annotations, or ``None``."""
-    envelope = _envelope(payload, _MESSAGE_DELTA)
-    if envelope is None:
+    # The envelope, as _envelope() checks it, inlined: this runs for most events.
+    if type(payload) is not dict:
         return None
-    ident, obj, delta = envelope
+    ident = payload.get("id")
+    obj = payload.get("object", _MESSAGE_DELTA)
+    delta = payload.get("delta")
+    if type(ident) is not str or type(obj) is not str or type(delta) is not dict:
+        return None
     role = delta.get("role")
     content = delta.get("content")
-    if not _is_optional_str(role):
+    if type(role) not in _STR_OR_NONE:
         return None
     if content is None:
         return _message_delta_event(ident, obj, _message_delta(role, None))
     if type(content) is not list:
         return None
+    if len(content) == 1:  # nearly every delta: one fragment
+        block = _text_block(content[0])
+        if block is None:
+            return None
+        return _message_delta_event(ident, obj, _message_delta(role, (block,)))
     blocks = []
-    for block in content:
-        if type(block) is not dict or block.get("type") != "text":
+    for item in content:
+        block = _text_block(item)
+        if block is None:
             return None
-        text_block = _text_block(block)
-        if text_block is None:
-            return None
-        blocks.append(text_block)
+        blocks.append(block)
     return _message_delta_event(ident, obj, _message_delta(role, tuple(blocks)))
 
 
@@ -120,7 +127,11 @@ def _function_tool_call(call: dict[str, Any], index: int, ident: str | None) -> 
     name = function.get("name")
     arguments = function.get("arguments")
     output = function.get("output")
-    if not (_is_optional_str(name) and _is_optional_str(arguments) and _is_optional_str(output)):
+    if not (
+        type(name) in _STR_OR_NONE
+        and type(arguments) in _STR_OR_NONE
+        and type(output) in _STR_OR_NONE
+    ):
         return None
     return _function_call(index, "function", ident, _function(name, arguments, output))
 
@@ -133,7 +144,7 @@ def _code_interpreter_tool_call(call: dict[str, Any], index: int, ident: str | N
         return None
     code_input = code.get("input")
     outputs = code.get("outputs")
-    if not _is_optional_str(code_input):
+    if type(code_input) not in _STR_OR_NONE:
         return None
     if outputs is None:
         return _code_call(index, "code_interpreter", ident, _code(code_input, None))
@@ -168,7 +179,7 @@ def run_step_delta(payload: Any) -> RunStepDeltaEvent | None:
         build = _TOOL_CALLS.get(tag) if type(tag) is str else None
         index = call.get("index")
         call_id = call.get("id")
-        if build is None or type(index) is not int or not _is_optional_str(call_id):
+        if build is None or type(index) is not int or type(call_id) not in _STR_OR_NONE:
             return None
         tool_call = build(call, index, call_id)
         if tool_call is None:

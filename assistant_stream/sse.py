@@ -7,7 +7,7 @@ recorded bodies, and tests that split input at every byte.
 The rules kept (WHATWG HTML, "Parsing an event stream" and "Interpreting an event stream"):
 
 Rule 1 - lines. A line ends at CRLF, a lone LF or a lone CR, wherever the chunk boundaries
-fall. Lines are split on bytes and each complete line is decoded as UTF-8 afterwards; since
+fall. Lines are split on bytes and each complete value is decoded as UTF-8 afterwards; since
 0x0A and 0x0D never occur inside a multi-byte sequence, a character split across chunks is
 always reassembled, and invalid bytes become U+FFFD instead of raising. Nothing else splits
 a line: U+2028, U+0085 and form feed are data. One byte-order mark is dropped at the very
@@ -25,7 +25,13 @@ line was seen, so blank lines after an ``id`` or a keep-alive comment never prod
 events. It is emitted by the ``feed()`` call that delivered its blank line, never one
 chunk late.
 
-Rule 4 - end of input. An event without its final blank line is discarded, as the standard
+Rule 4 - two forms of the same events. ``feed()`` returns ``ServerSentEvent`` objects.
+``feed_frames()`` returns each event as a ``Frame`` tuple whose data is still UTF-8 bytes, so
+that a JSON parser can read it without a decoded copy and no object is built per event; it is
+what ``AssistantStream`` uses. Both follow every rule here; a frame's data decoded with
+``"replace"`` is exactly the event's ``data``.
+
+Rule 5 - end of input. An event without its final blank line is discarded, as the standard
 says. ``finish()`` leaves ``pending_bytes`` non-zero in that case, so a caller can tell a
 body that ended at an event boundary from one that was cut in the middle of an event.
 
@@ -43,7 +49,14 @@ import attrs
 from ._frozen import fast_constructor
 from .errors import EventTooLargeError, InvalidStateError
 
-__all__ = ["DEFAULT_MAX_EVENT_BYTES", "MAX_RETRY_MS", "ServerSentEvent", "SSEDecoder"]
+__all__ = [
+    "DEFAULT_MAX_EVENT_BYTES",
+    "Frame",
+    "MAX_CACHED_TYPES",
+    "MAX_RETRY_MS",
+    "ServerSentEvent",
+    "SSEDecoder",
+]
 
 #: Default for ``SSEDecoder(max_event_bytes=...)``: 64 MiB. The largest legitimate
 #: Assistants frames (a completed message, a step with file-search contents, a run with
@@ -81,6 +94,19 @@ class ServerSentEvent:
 
 
 _server_sent_event = fast_constructor(ServerSentEvent)  # event, data, id, retry
+
+#: One event as ``SSEDecoder.feed_frames()`` returns it: its type, its data lines joined with
+#: LF as UTF-8 bytes (not yet decoded), the last event id, and its own ``retry`` (Rule 4).
+Frame = tuple[str, bytes, str, int | None]
+
+#: The most distinct ``event:`` lines a decoder remembers the decoded type of. A stream uses
+#: a few dozen names; the bound keeps a server that invents names from growing the cache.
+MAX_CACHED_TYPES = 256
+
+
+def _event(frame: Frame) -> ServerSentEvent:
+    event, data, last_id, retry = frame
+    return _server_sent_event(event, data.decode("utf-8", "replace"), last_id, retry)
 
 
 class _State(enum.Enum):
@@ -125,6 +151,7 @@ class SSEDecoder:
         "_state",
         "_tail",
         "_tail_size",
+        "_types",
         "last_event_id",
         "retry",
     )
@@ -144,10 +171,12 @@ class SSEDecoder:
         # The previous chunk ended in CR: an LF at the start of the next one ends nothing.
         self._skip_lf = False
         # The event being assembled: its data lines, type, own retry and size in bytes.
-        self._data: list[str] = []
+        self._data: list[bytes] = []
         self._event_type = ""
         self._event_retry: int | None = None
         self._block_size = 0
+        # Whole ``event:`` lines seen, and the type each one sets (MAX_CACHED_TYPES).
+        self._types: dict[bytes, str] = {}
         # The standard's "last event ID buffer": set by ``id``, committed at a blank line.
         self._id_buffer = ""
         self.last_event_id = ""
@@ -176,6 +205,15 @@ class SSEDecoder:
             EventTooLargeError: an event outgrew ``max_event_bytes``. The events completed
                 earlier in this chunk travel on the error; the decoder is then unusable.
             InvalidStateError: the decoder was finished or has failed before.
+        """
+        return [_event(frame) for frame in self.feed_frames(chunk)]
+
+    def feed_frames(self, chunk: bytes) -> list[Frame]:
+        """Like ``feed()``, with each event as a ``Frame`` tuple whose data is bytes (Rule 4).
+
+        Raises:
+            EventTooLargeError: as ``feed()`` (its ``events`` are ``ServerSentEvent``).
+            InvalidStateError: as ``feed()``.
         """
         if self._state is not _OPEN:
             raise InvalidStateError(f"cannot feed an SSE decoder that is {self._state.value}")
@@ -241,7 +279,7 @@ class SSEDecoder:
         self._head = None
         return chunk[len(_BOM) :] if chunk.startswith(_BOM) else chunk
 
-    def _grow_tail(self, piece: bytes, events: list[ServerSentEvent]) -> None:
+    def _grow_tail(self, piece: bytes, events: list[Frame]) -> None:
         if (self._tail[0] if self._tail else piece).startswith(b":"):
             # A partial comment: keep only its colon, to know the line when it ends. It
             # counts toward neither the limit nor pending_bytes, however long it grows.
@@ -252,13 +290,13 @@ class SSEDecoder:
         if self._block_size + self._tail_size > self._limit:
             self._fail(self._block_size + self._tail_size, events)
 
-    def _fail(self, size: int, events: list[ServerSentEvent]) -> None:
+    def _fail(self, size: int, events: list[Frame]) -> None:
         self._state = _State.FAILED
-        raise EventTooLargeError(self._limit, size, events)
+        raise EventTooLargeError(self._limit, size, [_event(frame) for frame in events])
 
-    def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
+    def _process(self, lines: list[bytes]) -> list[Frame]:
         """Apply Rules 2 and 3 to complete lines; the hot loop of the decoder."""
-        events: list[ServerSentEvent] = []
+        events: list[Frame] = []
         data = self._data
         size = self._block_size
         limit = self._limit
@@ -267,9 +305,9 @@ class SSEDecoder:
                 self.last_event_id = self._id_buffer
                 if data:
                     events.append(
-                        _server_sent_event(
+                        (
                             self._event_type or "message",
-                            data[0] if len(data) == 1 else "\n".join(data),
+                            data[0] if len(data) == 1 else b"\n".join(data),
                             self.last_event_id,
                             self._event_retry,
                         )
@@ -285,25 +323,35 @@ class SSEDecoder:
             if size > limit:
                 self._block_size = size
                 self._fail(size, events)
-            # The two field lines of nearly every event skip the general parse.
+            # The two field lines of nearly every event skip the general parse, and an
+            # ``event:`` line seen before is not decoded again.
             if line.startswith(b"data: "):
-                data.append(line[6:].decode("utf-8", "replace"))
+                data.append(line[6:])
+            elif (event_type := self._types.get(line)) is not None:
+                self._event_type = event_type
             elif line.startswith(b"event: "):
-                self._event_type = line[7:].decode("utf-8", "replace")
+                self._event_type = self._remember(line, line[7:])
             else:
                 self._field(line, data)
         self._block_size = size
         return events
 
-    def _field(self, line: bytes, data: list[str]) -> None:
+    def _remember(self, line: bytes, value: bytes) -> str:
+        """Decode the value of an ``event`` line, and cache it by the whole line."""
+        event_type = value.decode("utf-8", "replace")
+        if len(self._types) < MAX_CACHED_TYPES:
+            self._types[line] = event_type
+        return event_type
+
+    def _field(self, line: bytes, data: list[bytes]) -> None:
         """Apply Rule 2 to one field line in any spelling (no space, no colon, ...)."""
         name, _, value = line.partition(b":")
         if value.startswith(b" "):
             value = value[1:]
         if name == b"data":
-            data.append(value.decode("utf-8", "replace"))
+            data.append(value)
         elif name == b"event":
-            self._event_type = value.decode("utf-8", "replace")
+            self._event_type = self._remember(line, value)
         elif name == b"id":
             if b"\x00" not in value:
                 self._id_buffer = value.decode("utf-8", "replace")

@@ -47,7 +47,7 @@ from .errors import (
 )
 from .events import AssistantStreamEvent, DoneEvent, ErrorEvent, ThreadMessageDelta
 from .handler import EventHandler
-from .sse import DEFAULT_MAX_EVENT_BYTES, ServerSentEvent, SSEDecoder
+from .sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
 from .types.message import Message
 from .types.message_delta import TextDeltaBlock
 from .types.run import Run
@@ -75,7 +75,7 @@ class StreamState(enum.Enum):
 
 
 _NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
-_NOTHING: tuple[ServerSentEvent, ...] = ()
+_NOTHING: tuple[Frame, ...] = ()
 _Coroutine = CoroutineType  # what an `async def` callback returns: awaited without a lookup
 
 
@@ -124,7 +124,7 @@ class AssistantStream:
         self._dispatcher = dispatcher = Dispatcher(_handlers(handler))
         self._accumulator = Accumulator(dispatcher.names)
         self._decoder = SSEDecoder(max_event_bytes=max_event_bytes)
-        self._pending: Sequence[ServerSentEvent] = _NOTHING
+        self._pending: Sequence[Frame] = _NOTHING  # decoded, not yet delivered
         self._unfed = b""  # a chunk larger than FEED_BYTES, decoded from _unfed_at on
         self._unfed_at = 0
         self._position = 0
@@ -315,9 +315,9 @@ class AssistantStream:
         feed = self._accumulator.feed
         while True:
             if self._position < len(self._pending):
-                sse = self._pending[self._position]
+                frame = self._pending[self._position]
                 self._position += 1
-                self._current_event = event = decode_event(sse.event, sse.data)
+                self._current_event = event = decode_event(frame[0], frame[1])
                 # Dispatcher.call, inlined for on_event and each notice: this runs per event
                 for function in on_event:
                     result = function(event)
@@ -362,7 +362,7 @@ class AssistantStream:
             if not chunk:
                 if chunk is None or self._empty_read_ends:
                     self._exhausted = True
-                    self._pending, self._position = self._decoder.finish(), 0
+                    self._decoder.finish()  # completes no event (the standard's rule)
                 continue
             if len(chunk) > FEED_BYTES:
                 self._unfed, self._unfed_at = chunk, 0
@@ -381,9 +381,10 @@ class AssistantStream:
     def _feed(self, chunk: bytes) -> None:
         self._position = 0
         try:
-            self._pending = self._decoder.feed(chunk)
+            self._pending = self._decoder.feed_frames(chunk)
         except EventTooLargeError as exc:  # deliver what completed before it, then raise
-            self._pending, self._deferred = exc.events, exc
+            self._pending = [(e.event, e.data.encode(), e.id, e.retry) for e in exc.events]
+            self._deferred = exc
 
     async def _end_of_body(self) -> None:
         # An error event, raised or handled, explains the end as a run-ending event does.

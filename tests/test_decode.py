@@ -256,3 +256,44 @@ def test_decoded_events_are_frozen() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         event.data.status = "completed"  # type: ignore[misc]
     assert isinstance(event.data.tools, tuple)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        (
+            "thread.message.delta",  # the hot path
+            b'{"id":"msg_1","delta":{"content":[{"index":0,"type":"text","text":{"value":"a\xffb"}}]}}',
+            "a\ufffdb",
+        ),
+        (
+            "thread.message.delta",  # the converter (an annotation leaves the hot path)
+            b'{"id":"msg_1","delta":{"content":[{"index":0,"type":"text","text":'
+            b'{"value":"\xe2\x82","annotations":[{"index":0,"type":"file_path","text":"t"}]}}]}}',
+            "\ufffd",
+        ),
+    ],
+    ids=["hot-path", "converter"],
+)
+def test_invalid_utf8_in_bytes_reads_as_replacement_character(
+    name: str, data: bytes, expected: str
+) -> None:
+    """Invalid UTF-8, which orjson refuses, is read as the SSE rules decode it."""
+    event = decode_event(name, data)
+    assert event == decode_event(name, data.decode("utf-8", "replace"))
+    assert event.data.delta.content[0].text.value == expected  # type: ignore[union-attr]
+
+
+def test_invalid_utf8_in_error_and_unknown_events_reads_as_replacement_character() -> None:
+    """The frames that never raise read invalid bytes the same way."""
+    assert decode_event("error", b'{"message":"bad \xff"}') == ErrorEvent(
+        ErrorObject(message="bad \ufffd")
+    )
+    unknown = UnknownEvent("thread.new", {"a": "\ufffd"})
+    assert decode_event("thread.new", b'{"a":"\xff"}') == unknown
+
+
+def test_bytes_that_are_not_json_still_raise() -> None:
+    """The fallback to text changes nothing for data that is not JSON at all."""
+    with pytest.raises(MalformedEventError, match="invalid JSON"):
+        decode_event("thread.run.created", b"{not json \xff")

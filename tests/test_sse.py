@@ -32,6 +32,7 @@ from strategies import chunked, sse_bodies
 from assistant_stream.errors import EventTooLargeError, InvalidStateError
 from assistant_stream.sse import (
     DEFAULT_MAX_EVENT_BYTES,
+    MAX_CACHED_TYPES,
     MAX_RETRY_MS,
     ServerSentEvent,
     SSEDecoder,
@@ -725,3 +726,50 @@ def test_huge_retry_is_clamped() -> None:
     fed = feed_whole(b"retry: " + b"9" * 5000 + b"\ndata: a\n\n")
     expected = [ServerSentEvent("message", "a", "", MAX_RETRY_MS)]
     assert (expected, MAX_RETRY_MS) == (fed.events, fed.decoder.retry)
+
+
+# ---------------------------------------------------------------------------------------------
+# Frames: the same events without ServerSentEvent objects (Rule 4)
+# ---------------------------------------------------------------------------------------------
+
+
+def as_event(frame: tuple[str, bytes, str, int | None]) -> ServerSentEvent:
+    event, data, last_id, retry = frame
+    return ServerSentEvent(event, data.decode("utf-8", "replace"), last_id, retry)
+
+
+@given(chunked(sse_bodies()))
+def test_frames_are_the_events_with_undecoded_data(case: tuple[bytes, list[int]]) -> None:
+    """feed_frames() gives feed()'s events, in order, with the data as UTF-8 bytes."""
+    body, cuts = case
+    frames = []
+    decoder = SSEDecoder()
+    for chunk in split_at(body, cuts):
+        frames += decoder.feed_frames(chunk)
+    assert all(type(frame[1]) is bytes for frame in frames)
+    assert [as_event(frame) for frame in frames] == feed_whole(body).events
+
+
+def test_frame_data_keeps_invalid_utf8_for_the_reader() -> None:
+    """Invalid bytes stay in a frame's data; decoding it gives the event's U+FFFD."""
+    body = b"event: x\ndata: a\xffb\ndata: \xe2\x82\n\n"
+    (frame,) = SSEDecoder().feed_frames(body)
+    assert frame == ("x", b"a\xffb\n\xe2\x82", "", None)
+    assert SSEDecoder().feed(body) == [ServerSentEvent("x", "a\ufffdb\n\ufffd")]
+
+
+def test_many_distinct_event_types_decode_and_the_cache_stays_bounded() -> None:
+    """A server that invents a new name per event gets every name right, in bounded memory."""
+    names = [f"kind.{n}" for n in range(3 * MAX_CACHED_TYPES)]
+    body = b"".join(f"event: {name}\ndata: {n}\n\n".encode() for n, name in enumerate(names))
+    decoder = SSEDecoder()
+    events = decoder.feed(body) + decoder.feed(body)  # the second pass reads the cache
+    assert [event.event for event in events] == names + names
+    assert len(decoder._types) == MAX_CACHED_TYPES  # the cache itself: private, but the point
+
+
+def test_cached_event_type_is_per_spelling() -> None:
+    """``event:x`` and ``event: x`` set the same type; ``event:  x`` keeps its second space."""
+    body = b"event:x\ndata: 1\n\nevent: x\ndata: 2\n\nevent:  x\ndata: 3\n\nevent:x\ndata: 4\n\n"
+    decoder = SSEDecoder()
+    assert [e.event for e in decoder.feed(body)] == ["x", "x", " x", "x"]

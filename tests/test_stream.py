@@ -440,6 +440,21 @@ async def test_text_deltas_yields_the_fragments_in_order() -> None:
     assert ["Hel", "lo", "!", " world"] == fragments
 
 
+async def test_invalid_utf8_in_a_fragment_arrives_as_replacement_character() -> None:
+    """Bytes that are not UTF-8 become U+FFFD in the delta and the snapshot; nothing raises."""
+    valid = body(
+        ("thread.message.created", message("msg_1")),
+        ("thread.message.delta", message_delta("msg_1", text_patch(0, "a~b", []))),
+        ("thread.run.completed", run("completed")),
+    )
+    recorder = Recorder()
+    async with replay(valid.replace(b"a~b", b"a\xffb"), recorder) as stream:
+        messages = await stream.get_final_messages()
+    [(delta, snapshot)] = recorder.args("on_text_delta")
+    assert ("a\ufffdb", "a\ufffdb") == (delta.value, snapshot.value)
+    assert "a\ufffdb" == text_of(messages[0])
+
+
 @pytest.mark.parametrize(
     "handler",
     [object(), EventHandler, "handler", [Recorder(), object()], (None,)],
