@@ -153,7 +153,8 @@ def decode_event(event: str, data: str | bytes) -> AssistantStreamEvent:
 
     Args:
         event: the SSE event name, for example ``"thread.message.delta"``.
-        data: the SSE data, as text or as UTF-8 bytes.
+        data: the SSE data, as text or as UTF-8 bytes (``SSEDecoder.feed_frames()``);
+            invalid UTF-8 in bytes reads as U+FFFD, as ``SSEDecoder.feed()`` decodes it.
 
     Returns:
         An instance of the class that ``EVENT_TYPES`` maps ``event`` to, or
