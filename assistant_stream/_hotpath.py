@@ -88,14 +88,10 @@ def _envelope(payload: Any, default_object: str) -> tuple[str, str, dict[str, An
 
 def message_delta(payload: Any) -> MessageDeltaEvent | None:
     """Build a message delta whose content is text blocks without annotations, or ``None``."""
-    # The envelope, as _envelope() checks it, inlined: this runs for most events.
-    if type(payload) is not dict:
+    envelope = _envelope(payload, _MESSAGE_DELTA)
+    if envelope is None:
         return None
-    ident = payload.get("id")
-    obj = payload.get("object", _MESSAGE_DELTA)
-    delta = payload.get("delta")
-    if type(ident) is not str or type(obj) is not str or type(delta) is not dict:
-        return None
+    ident, obj, delta = envelope
     role = delta.get("role")
     content = delta.get("content")
     if type(role) not in _STR_OR_NONE:
