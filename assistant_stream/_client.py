@@ -316,6 +316,7 @@ class AssistantClient:
         body: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         stream: bool = False,
+        creates_run: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -344,6 +345,7 @@ class AssistantClient:
             body=data,
             timeout=Timeout.coerce(timeout, self._timeout),
             stream=stream,
+            creates_run=creates_run,
         )
 
     def stream(self, request: _transport.Request, handler: Handlers) -> AssistantStream:

@@ -7,10 +7,16 @@ reasoning, server-side tools), so the only default limits are on connecting and 
 a proxy that pings every 15 s would otherwise hang forever). ``total`` caps the whole
 request, body included, when a caller wants a deadline.
 
-Rule 2 - retries happen only before the stream starts. A request is retried after a
-connection error or a retryable status (408, 409, 429, 500 and above, or whatever the
-server's ``x-should-retry`` header says), never after the first byte of an event stream
-arrived: re-sending a run request would start a second run.
+Rule 2 - what is retried depends on what the server may have done (drawn in ``_retry``).
+Every request is retried after a failure the server did not act on: the connection failed
+before the request was sent (refused, DNS, TLS, connect timeout), or the status was 408,
+409, 429 or 503. A request that starts a run (``runs.stream``, ``create_and_run_stream``,
+``submit_tool_outputs_stream``) is retried after nothing else, since the server may have
+started the run, unless ``RetryPolicy(unsafe_run_retries=True)``. Other requests are also
+retried after any other 5xx, a read timeout before the response headers, or a connection
+lost after sending. The server's ``x-should-retry: true`` or ``false`` overrides the status
+for any request. A total timeout is never retried, and nothing is retried once the first
+byte of an event stream arrived.
 """
 
 from __future__ import annotations
@@ -92,6 +98,11 @@ def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any)
         raise ValueError(f"{attribute.name} must be a number >= 0, not {value!r}")
 
 
+def _boolean(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"{attribute.name} must be True or False, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """When and how long to wait before sending a failed request again.
@@ -106,12 +117,21 @@ class RetryPolicy:
         initial_delay: the backoff cap before the first retry, in seconds.
         max_delay: the backoff cap for any retry, in seconds.
         max_retry_after: the longest server-requested wait that is honoured, in seconds.
+        unsafe_run_retries: also resend a request that starts a run (``runs.stream``,
+            ``create_and_run_stream``, ``submit_tool_outputs_stream``) after a failure the
+            server may already have acted on: a 5xx other than 503, a read timeout before
+            the response headers, a connection lost after sending. This can start a second
+            run (a second submit of tool outputs gets a 400). Off by default: such a
+            request is resent only when the server cannot have acted on it.
+
+    Which failures are retried is rule 2 of the module docstring.
     """
 
     max_retries: int = attrs.field(default=2, validator=_non_negative)
     initial_delay: float = attrs.field(default=0.5, validator=_non_negative)
     max_delay: float = attrs.field(default=8.0, validator=_non_negative)
     max_retry_after: float = attrs.field(default=60.0, validator=_non_negative)
+    unsafe_run_retries: bool = attrs.field(default=False, validator=_boolean)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.max_retries, int):

@@ -5,8 +5,15 @@ is mapped here, once, to this package's tree (``errors``), with the original as
 ``__cause__``:
 
 - before the response headers: connection failures become ``APIConnectionError``, timeouts
-  ``APITimeoutError`` (``kind`` ``"connect"``, ``"read"`` or ``"total"``); both are retried
-  (``RetryPolicy``) except the total timeout, whose budget is spent;
+  ``APITimeoutError`` (``kind`` ``"connect"``, ``"read"`` or ``"total"``). Each is also
+  classed as a ``_retry.Failure`` for the retry rule: aiohttp's connector errors (refused,
+  DNS, TLS, proxy) and connect timeouts are ``UNSENT``, since the request never left;
+  everything else (a read timeout, ``ServerDisconnectedError``, a ``ClientOSError`` after
+  sending) is ``UNANSWERED``, since the server may have acted; the total timeout is
+  ``SPENT``;
+- a failed attempt, or an error status, is sent again only if ``_retry.should_retry`` says
+  so for the request (``Request.creates_run``) and the ``RetryPolicy``, at most
+  ``max_retries`` times; each retry is logged at INFO on the ``assistant_stream`` logger;
 - an error status becomes the ``APIStatusError`` subclass for it, and a success status that
   is not ``text/event-stream`` (for a stream) ``UnexpectedResponseError``: the body is read
   (at most ``MAX_ERROR_BODY`` bytes), parsed if it is JSON, and never reaches the SSE decoder;
@@ -15,7 +22,8 @@ is mapped here, once, to this package's tree (``errors``), with the original as
   started: sending a run request again would start a second run.
 
 Secrets never leave: requests are named by method and URL without query string or user
-info, and the client's credentials are masked in every text quoted from a response.
+info, and the client's credentials are masked in every text quoted from a response or from
+an aiohttp exception, and in every retry logged.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from yarl import URL
 
 from . import _retry
 from ._config import RetryPolicy, Timeout
+from ._retry import Failure
 from .accumulate import PartialRun
 from .errors import (
     APIConnectionError,
@@ -81,6 +90,9 @@ class Request:
         body: the JSON body, encoded, or ``None``.
         timeout: the limits for this request.
         stream: whether the answer must be an event stream.
+        creates_run: whether the request starts a run, so that sending it twice may start
+            two: it is then resent only after failures the server did not act on (see
+            ``_retry``). Set by the resources, never guessed from the URL.
     """
 
     method: str
@@ -90,6 +102,7 @@ class Request:
     body: bytes | None = None
     timeout: Timeout = attrs.field(factory=Timeout)
     stream: bool = False
+    creates_run: bool = False
 
     @property
     def name(self) -> str:
@@ -138,10 +151,13 @@ async def send(
                 allow_redirects=False,
             )
         except Exception as exc:
-            error = _connection_error(exc, request)
-            retryable = not (isinstance(error, APITimeoutError) and error.kind == "total")
-            if retryable and attempt < retry.max_retries:
-                await _pause(request, retry, attempt, str(error), None)
+            error, failure = _connection_error(exc, request, secrets())
+            if (
+                failure is not None
+                and attempt < retry.max_retries
+                and _retry.should_retry(failure, {}, creates_run=request.creates_run, policy=retry)
+            ):
+                await _pause(request, retry, attempt, str(error), None, secrets())
                 attempt += 1
                 continue
             raise error from exc
@@ -153,16 +169,24 @@ async def send(
         if (
             isinstance(error, APIStatusError)
             and attempt < retry.max_retries
-            and _retry.should_retry(response.status, response.headers)
+            and _retry.should_retry(
+                response.status, response.headers, creates_run=request.creates_run, policy=retry
+            )
         ):
-            await _pause(request, retry, attempt, str(error), _retry.retry_after(response.headers))
+            requested = _retry.retry_after(response.headers)
+            await _pause(request, retry, attempt, str(error), requested, secrets())
             attempt += 1
             continue
         raise error
 
 
 async def _pause(
-    request: Request, retry: RetryPolicy, attempt: int, reason: str, requested: float | None
+    request: Request,
+    retry: RetryPolicy,
+    attempt: int,
+    reason: str,
+    requested: float | None,
+    secrets: Iterable[str],
 ) -> None:
     wait = _retry.delay(retry, attempt, requested)
     logger.info(
@@ -171,26 +195,36 @@ async def _pause(
         wait,
         attempt + 1,
         retry.max_retries,
-        reason,
+        _mask(reason, secrets),
     )
     await asyncio.sleep(wait)
 
 
-def _connection_error(exc: Exception, request: Request) -> AssistantStreamError:
-    """Map what ``session.request`` raised; anything unknown is a connection error too."""
+def _connection_error(
+    exc: Exception, request: Request, secrets: Iterable[str]
+) -> tuple[AssistantStreamError, _retry.Failure | None]:
+    """Map what ``session.request`` raised, and class it for the retry rule.
+
+    Anything unknown is a connection error too, after sending (``UNANSWERED``). The failure
+    is ``None`` for an error that no attempt can mend (this package's own, a bad URL).
+    """
     name, timeout = request.name, request.timeout
     if isinstance(exc, AssistantStreamError):
-        return exc
+        return exc, None
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return APITimeoutError("connect", timeout.connect, request=name)
+        return APITimeoutError("connect", timeout.connect, request=name), Failure.UNSENT
     if isinstance(exc, aiohttp.ServerTimeoutError):
-        return APITimeoutError("read", timeout.read, request=name)
+        return APITimeoutError("read", timeout.read, request=name), Failure.UNANSWERED
     if isinstance(exc, TimeoutError):
-        return APITimeoutError("total", timeout.total, request=name)
+        return APITimeoutError("total", timeout.total, request=name), Failure.SPENT
     if isinstance(exc, aiohttp.InvalidURL):
-        return ConfigurationError(f"the URL is not valid: {name}")
+        return ConfigurationError(f"the URL is not valid: {name}"), None
     what = "TLS failed" if isinstance(exc, aiohttp.ClientSSLError) else "the request failed"
-    return APIConnectionError(f"{what}: {type(exc).__name__}: {exc}", request=name)
+    message = _mask(f"{what}: {type(exc).__name__}: {exc}", secrets)
+    unsent = isinstance(exc, aiohttp.ClientConnectorError)
+    return APIConnectionError(message, request=name), (
+        Failure.UNSENT if unsent else Failure.UNANSWERED
+    )
 
 
 async def _response_error(
@@ -256,7 +290,7 @@ async def fetch(
     try:
         return await response.read()
     except Exception as exc:
-        raise _connection_error(exc, request) from exc
+        raise _connection_error(exc, request, secrets())[0] from exc
     finally:
         response.release()
 

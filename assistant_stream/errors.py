@@ -217,7 +217,7 @@ class APIConnectionError(AssistantStreamError):
     """The request could not be sent, or no response came back.
 
     The connection was refused or lost before the response headers arrived, DNS or TLS
-    failed, or the response could not be parsed as HTTP. These are retried (``max_retries``)
+    failed, or the response could not be parsed as HTTP. Some are retried (``RetryPolicy``)
     before they are raised. A connection lost *during* a stream raises ``StreamInterrupted``
     instead, which carries what was received.
 

@@ -2,11 +2,13 @@
 
 A loopback server (``loopback.Loopback``) cuts the connection mid-event or between events,
 resets it, or ends the body cleanly without ``done``: ``StreamInterrupted`` with what came.
-It answers 429 and 5xx (retried as the retry policy and the server's ``retry-after-ms`` or
-``Retry-After`` say, on the same connection), recorded 400, 401 and 404 error bodies (typed
-errors with the service's fields and request id, not retried, the API key masked), and a
-JSON body with status 200 to a stream request (``UnexpectedResponseError``, never decoded).
-Each failure calls ``on_exception`` and ``on_end`` once and leaves no connection checked out.
+It answers 429, 503 and a 500 with ``x-should-retry: true`` (retried as the retry policy and
+the server's ``retry-after-ms`` or ``Retry-After`` say, on the same connection; which
+failures a run request is retried after is ``test_client_run_retries``), recorded 400,
+401 and 404 error bodies (typed errors with the service's fields and request id, not
+retried, the API key masked), and a JSON body with status 200 to a stream request
+(``UnexpectedResponseError``, never decoded). Each failure calls ``on_exception`` and
+``on_end`` once and leaves no connection checked out.
 Timeouts are in ``test_client_timeouts``.
 """
 
@@ -104,10 +106,10 @@ COMPLETE = Reply.stream(*HEAD, *TAIL)
     [
         (429, {"retry-after-ms": "50"}, 0.045),
         (429, {"Retry-After": "0"}, 0.0),
-        (500, {}, 0.0),
-        (503, {"x-should-retry": "true"}, 0.0),
+        (500, {"x-should-retry": "true"}, 0.0),
+        (503, {}, 0.0),
     ],
-    ids=["429 retry-after-ms", "429 Retry-After 0", "500", "503"],
+    ids=["429 retry-after-ms", "429 Retry-After 0", "500 x-should-retry", "503"],
 )
 async def test_retryable_status_then_success_completes(
     server: Loopback, status: int, headers: dict[str, str], least: float

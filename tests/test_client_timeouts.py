@@ -4,8 +4,10 @@ A server that goes silent mid-stream trips ``Timeout.read``; one that sends only
 comments trips ``event_idle`` (comments are not events) but not ``read``; events with
 shorter gaps, and a callback slower than ``event_idle``, trip nothing. ``total`` caps a
 stream that never ends. A timeout during a stream calls ``on_timeout``, ``on_exception`` and
-``on_end`` in that order and keeps what arrived in ``partial``; one before the response
-headers is retried, as a refused connection is.
+``on_end`` in that order and keeps what arrived in ``partial``. A read timeout before the
+response headers fails a run request at once (the server may have started the run; see
+``test_client_run_retries``) and is retried with ``unsafe_run_retries``; a refused
+connection is retried.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import attrs
 from builders import Recorder
 from loopback import FAST_RETRIES, Loopback, Pause, Pings, Reply, Silence
 from wire import COMPLETE, HEAD, TAIL, acquired, failure, stream_of, texts
@@ -26,6 +29,8 @@ from assistant_stream import (
 )
 
 TIMEOUT_END = ["on_timeout", "on_exception", "on_end"]
+#: Fast retries that also resend a run request after a read timeout before the headers.
+UNSAFE_RETRIES = attrs.evolve(FAST_RETRIES, unsafe_run_retries=True)
 
 
 async def test_silent_server_raises_read_timeout(server: Loopback) -> None:
@@ -114,15 +119,15 @@ async def test_total_timeout_caps_a_stream_that_never_ends(server: Loopback) -> 
     assert "client left" == await server.requests[0].wait_ended()
 
 
-async def test_read_timeout_before_headers_is_retried(server: Loopback) -> None:
-    """Headers slower than Timeout.read: the request is sent again, then the stream runs."""
+async def test_read_timeout_before_headers_is_retried_when_opted_in(server: Loopback) -> None:
+    """Headers slower than Timeout.read, unsafe_run_retries: sent again, then the stream runs."""
     server.script(
         Reply.stream(COMPLETE, before=Pause(1.0)),
         Reply.stream(COMPLETE, before=Pause(1.0)),
         Reply.stream(COMPLETE),
     )
     recorder = Recorder()
-    client = server.client(timeout=Timeout(read=0.2))
+    client = server.client(timeout=Timeout(read=0.2), retry_policy=UNSAFE_RETRIES)
     async with client, asyncio.timeout(5), stream_of(client, recorder) as stream:
         await stream.until_done()
     assert StreamState.FINISHED == stream.state
@@ -132,11 +137,11 @@ async def test_read_timeout_before_headers_is_retried(server: Loopback) -> None:
     assert ["client left", "client left", "completed"] == outcomes
 
 
-async def test_read_timeouts_before_headers_run_out(server: Loopback) -> None:
-    """Headers always too slow: APITimeoutError "read" after 1 + max_retries requests."""
+async def test_read_timeouts_before_headers_run_out_when_opted_in(server: Loopback) -> None:
+    """Headers always too slow, unsafe_run_retries: APITimeoutError after 1 + max_retries."""
     server.script(*[Reply.stream(COMPLETE, before=Pause(1.0))] * 3)
     recorder = Recorder()
-    async with server.client(timeout=Timeout(read=0.2)) as client:
+    async with server.client(timeout=Timeout(read=0.2), retry_policy=UNSAFE_RETRIES) as client:
         error = await failure(stream_of(client, recorder))
     assert isinstance(error, APITimeoutError)
     assert ("read", 3) == (error.kind, len(server.requests))

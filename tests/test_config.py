@@ -111,6 +111,21 @@ def test_retry_policy_rejects_negative_and_non_numbers(field: str, value: Any) -
         RetryPolicy(**{field: value})
 
 
+def test_retry_policy_guards_run_requests_by_default() -> None:
+    """unsafe_run_retries is off unless asked for, and then on."""
+    assert (False, True) == (
+        RetryPolicy().unsafe_run_retries,
+        RetryPolicy(unsafe_run_retries=True).unsafe_run_retries,
+    )
+
+
+@pytest.mark.parametrize("value", [0, 1, "yes", None])
+def test_retry_policy_unsafe_run_retries_must_be_a_bool(value: Any) -> None:
+    """unsafe_run_retries takes True or False only."""
+    with pytest.raises(ValueError, match="unsafe_run_retries must be True or False"):
+        RetryPolicy(unsafe_run_retries=value)
+
+
 def test_retry_policy_zero_allowed() -> None:
     """Zero turns retrying (or waiting) off and is valid everywhere."""
     policy = RetryPolicy(max_retries=0, initial_delay=0, max_delay=0, max_retry_after=0)

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import email.utils
+import itertools
+from typing import Any
 
 import pytest
 from multidict import CIMultiDict
 
 from assistant_stream import RetryPolicy
-from assistant_stream._retry import RETRYABLE_STATUSES, delay, retry_after, should_retry
+from assistant_stream._retry import (
+    RESEND,
+    UNTOUCHED_STATUSES,
+    Failure,
+    Standing,
+    delay,
+    retry_after,
+    should_retry,
+    standing,
+)
 
 NOW = 1_700_000_000.0
 
@@ -69,9 +80,113 @@ def test_header_names_case_insensitive_with_aiohttp_headers() -> None:
     assert (False, 0.25) == (should_retry(500, headers), retry_after(headers))
 
 
-def test_retryable_statuses() -> None:
-    """The 4xx statuses worth another attempt."""
-    assert frozenset({408, 409, 429}) == RETRYABLE_STATUSES
+def test_untouched_statuses() -> None:
+    """The statuses that say the server did not act: 408, 409, 429 and 503."""
+    assert frozenset({408, 409, 429, 503}) == UNTOUCHED_STATUSES
+
+
+# -- the decision, exhaustively: every outcome class x request kind x x-should-retry ----------
+
+OPTED_IN = RetryPolicy(unsafe_run_retries=True)
+
+#: outcome -> (another request, a run request, a run request with unsafe_run_retries), with
+#: no x-should-retry header (or a value that is neither "true" nor "false").
+EXPECTED = {
+    200: (False, False, False),
+    302: (False, False, False),
+    400: (False, False, False),
+    401: (False, False, False),
+    403: (False, False, False),
+    404: (False, False, False),
+    408: (True, True, True),
+    409: (True, True, True),
+    410: (False, False, False),
+    422: (False, False, False),
+    429: (True, True, True),
+    499: (False, False, False),
+    500: (True, False, True),
+    501: (True, False, True),
+    502: (True, False, True),
+    503: (True, True, True),
+    504: (True, False, True),
+    529: (True, False, True),
+    599: (True, False, True),
+    Failure.UNSENT: (True, True, True),
+    Failure.UNANSWERED: (True, False, True),
+    Failure.SPENT: (False, False, False),
+}
+STATUSES = [outcome for outcome in EXPECTED if isinstance(outcome, int)]
+KINDS: dict[str, dict[str, Any]] = {
+    "other": {"creates_run": False},
+    "run": {"creates_run": True},
+    "run, opted in": {"creates_run": True, "policy": OPTED_IN},
+}
+
+
+def decisions(outcome: int | Failure, headers: dict[str, str]) -> tuple[bool, ...]:
+    """should_retry for each kind of request in ``KINDS``, in order."""
+    return tuple(should_retry(outcome, headers, **kind) for kind in KINDS.values())
+
+
+@pytest.mark.parametrize("verdict", [None, "maybe", "", "TRUE", "1"])
+@pytest.mark.parametrize("outcome", EXPECTED, ids=str)
+def test_decision_without_a_verdict(outcome: int | Failure, verdict: str | None) -> None:
+    """Without x-should-retry true or false, the outcome and the request kind decide."""
+    headers = {} if verdict is None else {"x-should-retry": verdict}
+    assert EXPECTED[outcome] == decisions(outcome, headers)
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize(("verdict", "expected"), [("true", True), ("false", False)])
+def test_decision_with_a_verdict(status: int, verdict: str, expected: bool) -> None:
+    """x-should-retry: true resends any request, false none, whatever the status."""
+    assert (expected,) * 3 == decisions(status, {"x-should-retry": verdict})
+
+
+@pytest.mark.parametrize("failure", list(Failure))
+def test_failure_has_no_verdict_to_obey(failure: Failure) -> None:
+    """An attempt with no response has no headers: a stray x-should-retry changes nothing."""
+    assert EXPECTED[failure] == decisions(failure, {"x-should-retry": "true"})
+
+
+def test_opt_in_changes_nothing_for_other_requests() -> None:
+    """unsafe_run_retries only concerns requests that start a run."""
+    outcomes = list(EXPECTED)
+    assert [should_retry(o, {}) for o in outcomes] == [
+        should_retry(o, {}, policy=OPTED_IN) for o in outcomes
+    ]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "expected"),
+    [
+        (Failure.UNSENT, Standing.UNTOUCHED),
+        (Failure.UNANSWERED, Standing.MAYBE_ACTED),
+        (Failure.SPENT, Standing.FINAL),
+        (408, Standing.UNTOUCHED),
+        (503, Standing.UNTOUCHED),
+        (500, Standing.MAYBE_ACTED),
+        (504, Standing.MAYBE_ACTED),
+        (404, Standing.FINAL),
+    ],
+)
+def test_standing(outcome: int | Failure, expected: Standing) -> None:
+    """Each outcome's standing: untouched, maybe acted on, or final."""
+    assert expected == standing(outcome, {})
+
+
+def test_resend_table_is_complete() -> None:
+    """RESEND has a row for every standing, guarded or not, and resends as rule 3 says."""
+    expected = {
+        (Standing.UNTOUCHED, False): True,
+        (Standing.UNTOUCHED, True): True,
+        (Standing.MAYBE_ACTED, False): True,
+        (Standing.MAYBE_ACTED, True): False,
+        (Standing.FINAL, False): False,
+        (Standing.FINAL, True): False,
+    }
+    assert set(itertools.product(Standing, [False, True])) == set(RESEND)
+    assert expected == dict(RESEND)
 
 
 @pytest.mark.parametrize(

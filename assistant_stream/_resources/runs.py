@@ -1,8 +1,10 @@
 """``client.threads.runs``: start a run as a stream, continue it after tool calls, look it up.
 
 Every stream method returns an ``AssistantStream`` at once and sends nothing: the request
-goes out when the stream starts (``async with`` or the first wait), and it is retried only
-until the first byte of the event stream arrives.
+goes out when the stream starts (``async with`` or the first wait). Its request is marked
+``creates_run``: it is sent again only after a failure the server did not act on (the
+connection failed before sending, or 408, 409, 429, 503, or ``x-should-retry: true``),
+unless ``RetryPolicy.unsafe_run_retries``, and never once the event stream started.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class Runs:
             body={"assistant_id": assistant_id, **fields, "stream": True},
             query={"include[]": list(include)} if include else None,
             stream=True,
+            creates_run=True,
             **options,
         )
         return client.stream(request, handler)
@@ -93,6 +96,7 @@ class Runs:
             client.url("threads", thread_id, "runs", run_id, "submit_tool_outputs"),
             body={"tool_outputs": list(tool_outputs), "stream": True},
             stream=True,
+            creates_run=True,
             **checked,
         )
         return client.stream(request, handler)

@@ -82,7 +82,12 @@ class Threads:
         client = self._client
         body = {"assistant_id": assistant_id, **_present(thread=thread), **fields, "stream": True}
         request = client.request(
-            "POST", client.url("threads", "runs"), body=body, stream=True, **options
+            "POST",
+            client.url("threads", "runs"),
+            body=body,
+            stream=True,
+            creates_run=True,
+            **options,
         )
         return client.stream(request, handler)
 
