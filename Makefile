@@ -1,10 +1,16 @@
 # Two commands matter: `make demo` and `make test`. Both bootstrap .venv from a bare
-# python3 (PEP 405 venv + pip) the first time, and reinstall when pyproject.toml changes.
+# python3 (PEP 405 venv + pip) the first time, and reinstall when pyproject.toml changes;
+# `make test-lowest` does the same in .venv-lowest.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+
+# `make test-lowest` runs the suite with every runtime dependency at exactly its declared
+# floor (pyproject.toml, read by tests/lowest_pins.py) and the dev tools as pinned there.
+LOWEST       := .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.installed
 
 # The shared yardstick (../shared/bench) runs its contestants, openai's among them, from a
 # venv of its own pinned versions, with this project installed into it.
@@ -13,7 +19,7 @@ BENCH_VENV   := .venv-bench
 BENCH_STAMP  := $(BENCH_VENV)/.installed
 YARDSTICK    ?= --n 5 --contestants floor_orjson,openai_handler,assistant_stream_handler
 
-.PHONY: demo test lint typecheck unit bench instructions yardstick clean
+.PHONY: demo test test-lowest lint typecheck unit bench instructions yardstick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +42,16 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -X dev -m pytest
 
+$(LOWEST_STAMP): pyproject.toml tests/lowest_pins.py
+	test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python tests/lowest_pins.py pyproject.toml > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt -e '.[dev]'
+	touch $(LOWEST_STAMP)
+
+test-lowest: $(LOWEST_STAMP)  # the suite only: lint and types are `make test`'s
+	ASSISTANT_STREAM_LOWEST=$(LOWEST)/constraints.txt $(LOWEST)/bin/python -X dev -m pytest
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
@@ -53,4 +69,4 @@ yardstick: $(BENCH_STAMP)  # end to end over loopback HTTP, against openai's han
 	cd $(SHARED_BENCH) && $(CURDIR)/$(BENCH_VENV)/bin/python run_bench.py $(YARDSTICK)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build dist
+	rm -rf $(VENV) $(LOWEST) $(BENCH_VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build dist
