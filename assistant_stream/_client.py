@@ -5,9 +5,10 @@ Rule 1 - whoever opens the session closes it. ``async with AssistantClient(...)`
 used and never closed. The session is created on first use, inside the running loop.
 
 Rule 2 - a request is checked before it is sent. Paths are built from escaped segments (an
-id cannot add a path segment), header values with CR or LF are refused, and an unknown
-request field is a ``TypeError`` naming the close match. Nothing is sent until a stream
-starts (``async with`` or the first wait), so building a stream and dropping it is free.
+id cannot add a path segment), header values with CR or LF are refused (both in
+``_requests``), and an unknown request field is a ``TypeError`` naming the close match
+(``_resources._params``). Nothing is sent until a stream starts (``async with`` or the first
+wait), so building a stream and dropping it is free.
 
 Rule 3 - no secret leaves. ``repr`` shows the URL and state only; the credentials are masked
 in errors (see ``_transport``).
@@ -22,11 +23,8 @@ import weakref
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Final, TypeVar
-from urllib.parse import quote
 
 import aiohttp
-import attrs
-import orjson
 from yarl import URL
 
 from . import _transport
@@ -39,8 +37,9 @@ from ._config import (
     Timeout,
     TimeoutTypes,
 )
-from ._converter import FAST
 from ._decode import decode_object
+from ._requests import RequestDefaults
+from ._resources.threads import Threads
 from ._version import __version__
 from .errors import APIConnectionError, ConfigurationError, InvalidStateError
 from .stream import AssistantStream, Handlers
@@ -213,36 +212,36 @@ class AssistantClient:
         if retry_policy is not None and max_retries != DEFAULT_MAX_RETRIES:
             raise ConfigurationError("pass max_retries= or retry_policy=, not both")
         self._credential = credential
-        self._base_url = url
-        self._headers = {
-            "User-Agent": USER_AGENT,
-            **{check_header(name, value): value for name, value in headers.items()},
-        }
-        self._query = dict(query)
-        self._timeout = Timeout.coerce(timeout, DEFAULT_TIMEOUT)
+        self._defaults = RequestDefaults(
+            base_url=url,
+            headers={
+                "User-Agent": USER_AGENT,
+                **{check_header(name, value): value for name, value in headers.items()},
+            },
+            query=dict(query),
+            timeout=Timeout.coerce(timeout, DEFAULT_TIMEOUT),
+        )
         self._retry = retry_policy or RetryPolicy(max_retries=max_retries)
         self._session = session
         self._owns_session = session is None
         self._state = ClientState.UNOPENED
         self._bodies: weakref.WeakSet[_transport.HttpBody] = weakref.WeakSet()  # streams reading
-        from ._resources.threads import Threads  # the resources import this module
-
         self.threads = Threads(self)
 
     def __repr__(self) -> str:
-        return f"<AssistantClient {self._base_url.with_user(None)} {self._state.value}>"
+        return f"<AssistantClient {self.base_url.with_user(None)} {self._state.value}>"
 
     # -- settings and state --------------------------------------------------------------
 
     @property
     def base_url(self) -> URL:
         """The API root every path is joined to."""
-        return self._base_url
+        return self._defaults.base_url
 
     @property
     def timeout(self) -> Timeout:
         """The timeout of every request that does not pass its own."""
-        return self._timeout
+        return self._defaults.timeout
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -301,12 +300,7 @@ class AssistantClient:
         Raises:
             ConfigurationError: an empty segment, ``.`` or ``..``, or not a ``str``.
         """
-        encoded = []
-        for segment in segments:
-            if not isinstance(segment, str) or segment in ("", ".", ".."):
-                raise ConfigurationError(f"an id must be a non-empty str, not {segment!r}")
-            encoded.append(quote(segment, safe=""))
-        return self._base_url.joinpath(*encoded, encoded=True)
+        return self._defaults.url(*segments)
 
     def request(
         self,
@@ -322,30 +316,23 @@ class AssistantClient:
         extra_body: Mapping[str, Any] | None = None,
         timeout: TimeoutTypes = None,
     ) -> _transport.Request:
-        """Build a request with the client's headers, query and timeout, checked (rule 2)."""
-        headers = dict(self._headers)
-        if stream:
-            headers.update({"Accept": "text/event-stream", "Accept-Encoding": "identity"})
-        else:
-            headers["Accept"] = "application/json"
-        data = None
-        if body is not None or extra_body:
-            headers["Content-Type"] = "application/json"
-            fields = {**(body or {}), **(extra_body or {})}
-            if stream:
-                fields["stream"] = True  # the answer is read as an event stream, whatever else
-            data = orjson.dumps(fields, default=_unstructure)
-        for name, value in (extra_headers or {}).items():
-            headers[check_header(name, value)] = value
-        return _transport.Request(
+        """A request with the client's headers, query and timeout, checked (rule 2).
+
+        The arguments are ``RequestDefaults.request``'s: a resource that starts a run
+        passes ``creates_run=True``, so that it is not resent after the server may have
+        acted on it (see ``RetryPolicy``).
+        """
+        return self._defaults.request(
             method,
             url,
-            query=_query_pairs({**self._query, **(query or {}), **(extra_query or {})}),
-            headers=headers,
-            body=data,
-            timeout=Timeout.coerce(timeout, self._timeout),
+            body=body,
+            query=query,
             stream=stream,
             creates_run=creates_run,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
         )
 
     def stream(self, request: _transport.Request, handler: Handlers) -> AssistantStream:
@@ -374,36 +361,3 @@ class AssistantClient:
             secrets=self._credential.secrets,
         )
         return decode_object(f"response to {request.name}", data, model)
-
-
-def _unstructure(value: Any) -> Any:
-    """Encode what orjson cannot: a model (``assistant_stream.types``) as its JSON object.
-
-    Fields left unset (``None``) are left out, as the service expects for optional fields;
-    ``null`` inside a model's free-form JSON (``Unknown...`` members) is kept.
-    """
-    unstructured = FAST.unstructure(value)
-    return _without_none(unstructured) if attrs.has(type(value)) else unstructured
-
-
-def _without_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _without_none(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [_without_none(item) for item in value]
-    return value
-
-
-def _query_pairs(query: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Flatten a query: a list value repeats its key (``include[]``), None drops the key."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        values = value if isinstance(value, list | tuple) else [value]
-        pairs.extend((key, _query_value(item)) for item in values if item is not None)
-    return tuple(pairs)
-
-
-def _query_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
