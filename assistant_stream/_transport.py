@@ -11,9 +11,12 @@ is mapped here, once, to this package's tree (``errors``), with the original as
   everything else (a read timeout, ``ServerDisconnectedError``, a ``ClientOSError`` after
   sending) is ``UNANSWERED``, since the server may have acted; the total timeout is
   ``SPENT``;
-- a failed attempt, or an error status, is sent again only if ``_retry.should_retry`` says
-  so for the request (``Request.creates_run``) and the ``RetryPolicy``, at most
-  ``max_retries`` times; each retry is logged at INFO on the ``assistant_stream`` logger;
+- a failed attempt, or an error status, is sent again at most ``max_retries`` times, and
+  only as ``_retry.should_retry`` rules: every request after ``UNSENT`` or a 408, 409, 429
+  or 503; a request that does not start a run (``Request.creates_run``), or any request
+  under ``RetryPolicy(unsafe_run_retries=True)``, also after ``UNANSWERED`` or another 5xx;
+  none after ``SPENT``; the server's ``x-should-retry: true`` or ``false`` overrides the
+  status. Each retry is logged at INFO on the ``assistant_stream`` logger;
 - an error status becomes the ``APIStatusError`` subclass for it, and a success status that
   is not ``text/event-stream`` (for a stream) ``UnexpectedResponseError``: the body is read
   (at most ``MAX_ERROR_BODY`` bytes), parsed if it is JSON, and never reaches the SSE decoder;
@@ -22,8 +25,8 @@ is mapped here, once, to this package's tree (``errors``), with the original as
   started: sending a run request again would start a second run.
 
 Secrets never leave: requests are named by method and URL without query string or user
-info, and the client's credentials are masked in every text quoted from a response or from
-an aiohttp exception, and in every retry logged.
+info, and the client's credentials are masked in every text quoted from a response, from an
+aiohttp exception raised before the response headers, and in every retry logged.
 """
 
 from __future__ import annotations

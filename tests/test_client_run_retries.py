@@ -12,6 +12,7 @@ request is read) sees one POST and the error is raised at once, unless the polic
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -113,9 +114,12 @@ class Dropper:
                     length = int(value)
             await reader.readexactly(length)
             self.requests.append(head.split(b"\r\n", 1)[0])
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the client left first: nothing was read whole
         finally:
             writer.close()
-            await writer.wait_closed()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
 
 
 # -- run requests: resent only when the server cannot have acted ----------------------------
