@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, Final
 
+from ._notices import Callback
+
 if TYPE_CHECKING:
     from .handler import EventHandler
 
@@ -71,14 +73,14 @@ class Dispatcher:
     __slots__ = ("names", "table")
 
     def __init__(self, handlers: Iterable[EventHandler]) -> None:
-        calls: dict[str, list[Callable[..., Any]]] = {}
+        calls: dict[Callback, list[Callable[..., Any]]] = {}
         for handler in handlers:
             for name in type(handler)._callback_names:
-                calls.setdefault(name, []).append(getattr(handler, name))
+                calls.setdefault(Callback(name), []).append(getattr(handler, name))
         self.table = {name: tuple(functions) for name, functions in calls.items()}
         self.names = frozenset(calls)
 
-    async def call(self, name: str, args: tuple[Any, ...]) -> None:
+    async def call(self, name: Callback, args: tuple[Any, ...]) -> None:
         """Run every handler's ``name`` callback with ``args``, in order (rule 2)."""
         for function in self.table.get(name, ()):
             result = function(*args)

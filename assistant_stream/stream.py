@@ -37,6 +37,14 @@ from typing import Any, Final
 from ._body import Body, IterableBody, Opener
 from ._decode import decode_event
 from ._dispatch import Dispatcher, isawaitable
+from ._notices import (
+    ON_CONNECT,
+    ON_END,
+    ON_ERROR,
+    ON_EVENT,
+    ON_EXCEPTION,
+    ON_TIMEOUT,
+)
 from .accumulate import Accumulator, FinalRun, PartialRun
 from .errors import (
     APITimeoutError,
@@ -270,7 +278,7 @@ class AssistantStream:
         self._read, self._empty_read_ends = body.read, body.empty_read_ends
         if body.event_idle is not None:
             self._watchdog = _Watchdog(self, body.event_idle)
-        await self._dispatcher.call("on_connect", ())
+        await self._dispatcher.call(ON_CONNECT, ())
 
     def _translate(self, exc: Exception) -> BaseException:
         """Map an exception of the body's read() (a lost connection, a timeout)."""
@@ -285,7 +293,7 @@ class AssistantStream:
                 result = function(*args)
                 if result is not None and isawaitable(result):
                     result = await result
-                handled = handled or (name == "on_error" and result is True)
+                handled = handled or (name == ON_ERROR and result is True)
         if not handled:
             self._error_event = RunStreamError(event.data)
 
@@ -311,7 +319,7 @@ class AssistantStream:
 
     async def _step(self, drain: bool) -> AssistantStreamEvent | None:
         table = self._dispatcher.table
-        on_event = table.get("on_event", ())
+        on_event = table.get(ON_EVENT, ())
         feed = self._accumulator.feed
         while True:
             if self._position < len(self._pending):
@@ -423,8 +431,8 @@ class AssistantStream:
             exc.partial = self.partial
         try:
             if isinstance(exc, TimeoutError):
-                await self._dispatcher.call("on_timeout", ())
-            await self._dispatcher.call("on_exception", (exc,))
+                await self._dispatcher.call(ON_TIMEOUT, ())
+            await self._dispatcher.call(ON_EXCEPTION, (exc,))
         except Exception as raised:  # the callback's exception is now the outcome
             self._error = raised
             raise
@@ -443,7 +451,7 @@ class AssistantStream:
                 await self._body.aclose(finished=self._state is _FINISHED)
         finally:
             try:
-                await self._dispatcher.call("on_end", ())
+                await self._dispatcher.call(ON_END, ())
             except Exception as raised:  # whatever propagates is the one outcome (rule 2)
                 self._state, self._error = _FAILED, raised
                 raise
