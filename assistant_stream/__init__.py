@@ -16,15 +16,16 @@ handler)`` for a recorded body, or any async iterable of ``bytes`` through
 Public namespaces: ``assistant_stream.sse``, ``assistant_stream.events``,
 ``assistant_stream.types``, ``assistant_stream.accumulate`` and ``assistant_stream.errors``.
 The names below are re-exported from them for convenience; everything in a module starting
-with ``_`` is private. ``AssistantClient`` and ``ClientState`` are imported on first use, so
-that the sans-I/O core (and ``replay``) load without aiohttp.
+with ``_`` is private. The shell (``AssistantStream``, ``StreamState``, ``replay``,
+``AssistantClient``, ``ClientState``) is imported on first use, so that the sans-I/O core
+loads without asyncio and aiohttp.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._config import RetryPolicy, Timeout
 from ._decode import decode_event
-from ._replay import replay
 from ._version import __version__
 from .accumulate import FinalRun, PartialRun
 from .errors import (
@@ -83,10 +84,11 @@ from .events import (
 )
 from .handler import EventHandler
 from .sse import ServerSentEvent, SSEDecoder
-from .stream import AssistantStream, StreamState
 
 if TYPE_CHECKING:
     from ._client import AssistantClient, ClientState
+    from ._replay import replay
+    from .stream import AssistantStream, StreamState
 
 __all__ = [
     "__version__",
@@ -155,16 +157,24 @@ __all__ = [
     "UnprocessableEntityError",
 ]
 
-_LAZY = frozenset({"AssistantClient", "ClientState"})
+#: The shell, imported on first use (see the module docstring): name -> module.
+_LAZY = {
+    "AssistantClient": "_client",
+    "ClientState": "_client",
+    "AssistantStream": "stream",
+    "StreamState": "stream",
+    "replay": "_replay",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the HTTP client on first use (see the module docstring)."""
-    if name in _LAZY:
-        from . import _client
-
-        return getattr(_client, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """Import the shell on first use (see the module docstring)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # found directly from now on
+    return value
 
 
 def __dir__() -> list[str]:

@@ -7,13 +7,16 @@ so that an HTTP request is sent only when someone reads its answer. Its contract
   true (aiohttp's ``readany``), else ``StopAsyncIteration`` (an async iterator's ``__anext__``,
   which may yield empty chunks mid-stream). ``read`` is an attribute, not a method, so that
   an HTTP body hands out the transport's own coroutine function with no layer around it.
-- ``translate(exc, partial)`` maps an exception ``read()`` raised to this package's tree
-  (``StreamInterrupted`` for a lost connection, ``APITimeoutError`` for a timeout); other
-  exceptions come back unchanged.
+- ``translate(exc)`` says what an exception ``read()`` raised means: ``ConnectionLost`` when
+  the connection broke mid-stream (the stream then raises ``StreamInterrupted`` with what it
+  received), or the exception to raise (``APITimeoutError`` for a timeout; anything it does
+  not know, unchanged). It returns; it never calls back into the stream.
 - ``interrupt(exc)`` makes the pending ``read()`` raise ``exc`` (the ``event_idle`` watchdog).
 - ``aclose(finished=...)`` releases the body. ``finished`` is true when the stream ended
   normally, so an HTTP body may drain its tail briefly and keep the connection for reuse;
   otherwise it closes the connection at once, with no await that cancellation could cut.
+- ``secrets()``: the strings no message may show (the client's credentials); the stream
+  masks them in every error it raises.
 - ``event_idle``: seconds without an event before the stream's watchdog interrupts the read,
   or ``None``; ``request``: what the body answers, for error messages (``"POST https://…"``).
 """
@@ -21,12 +24,23 @@ so that an HTTP request is sent only when someone reads its answer. Its contract
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .accumulate import PartialRun
+import attrs
 
-__all__ = ["Body", "IterableBody", "Opener"]
+__all__ = ["Body", "ConnectionLost", "IterableBody", "Opener", "opener"]
+
+
+@attrs.frozen
+class ConnectionLost:
+    """What ``Body.translate`` returns for a connection lost mid-stream.
+
+    Attributes:
+        reason: why, for the message of ``StreamInterrupted`` (``"the connection was lost
+            (ClientPayloadError: ...)"``).
+    """
+
+    reason: str
 
 
 class Body(Protocol):
@@ -37,12 +51,16 @@ class Body(Protocol):
     request: str
     read: Callable[[], Awaitable[bytes]]
 
-    def translate(self, exc: Exception, partial: Callable[[], PartialRun]) -> BaseException:
-        """Return the exception to raise for ``exc``, which ``read()`` raised."""
+    def translate(self, exc: Exception) -> BaseException | ConnectionLost:
+        """Say what ``exc``, which ``read()`` raised, means."""
         ...
 
     def interrupt(self, exc: BaseException) -> None:
         """Make the pending and every later ``read()`` raise ``exc``."""
+        ...
+
+    def secrets(self) -> tuple[str, ...]:
+        """The strings to mask in anything the stream formats."""
         ...
 
     async def aclose(self, *, finished: bool) -> None:
@@ -65,7 +83,7 @@ class IterableBody:
         self._chunks: AsyncIterator[bytes] = aiter(source)
         self.read = self._chunks.__anext__
 
-    def translate(self, exc: Exception, partial: Callable[[], PartialRun]) -> BaseException:
+    def translate(self, exc: Exception) -> BaseException | ConnectionLost:
         """Exceptions of a caller's iterable are the caller's: raised unchanged."""
         return exc
 
@@ -73,8 +91,21 @@ class IterableBody:
         """Not supported: an iterable body has no ``event_idle``, so nothing calls this."""
         raise NotImplementedError("an IterableBody cannot be interrupted")
 
+    def secrets(self) -> tuple[str, ...]:
+        """None: the caller's bytes come with no credentials of this package."""
+        return ()
+
     async def aclose(self, *, finished: bool) -> None:
         """Close the iterator if it can be closed (an async generator's ``aclose``)."""
         close = getattr(self._chunks, "aclose", None)
         if close is not None:
             await close()
+
+
+def opener(source: AsyncIterable[bytes]) -> Opener:
+    """An ``Opener`` of an ``IterableBody`` over ``source``."""
+
+    async def open_iterable() -> Body:
+        return IterableBody(source)
+
+    return open_iterable

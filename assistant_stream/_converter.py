@@ -88,10 +88,19 @@ class WireTypeError(TypeError):
 
 
 def format_problem(exc: BaseException, type_: Any) -> str:
-    """Describe one structuring failure for ``cattrs.transform_error``."""
+    """Describe one structuring failure for ``cattrs.transform_error``, quoting no value.
+
+    The text says the kind of problem only: data may hold tool arguments and user text,
+    which must not reach an error message (or a log). cattrs' own formatter quotes the
+    exception's text in its fallbacks, so it is used only where it does not.
+    """
     if isinstance(exc, WireTypeError):
-        return str(exc)
-    return cattrs.v.format_exception(exc, type_)
+        return str(exc)  # "expected an integer, got a string"
+    if isinstance(exc, KeyError | cattrs.ForbiddenExtraKeysError):
+        return cattrs.v.format_exception(exc, None)  # names a field, never a value
+    if isinstance(exc, ValueError | TypeError) and type_ is not None:
+        return cattrs.v.format_exception(exc, type_)  # "invalid value for type, expected X"
+    return f"invalid value ({type(exc).__name__})"
 
 
 def _structure_json_object(value: Any, _: Any) -> Any:

@@ -27,7 +27,7 @@ import orjson
 from . import _hotpath
 from ._converter import DETAILED, FAST, WireTypeError, format_problem
 from ._frozen import fast_constructor
-from .errors import MalformedEventError, excerpt
+from .errors import MalformedEventError
 from .events import EVENT_TYPES, AssistantStreamEvent, DoneEvent, ErrorEvent, UnknownEvent
 from .types.shared import ErrorObject
 
@@ -73,20 +73,20 @@ def _parse_or_explain(event: str, data: str | bytes) -> Any:
     try:
         return _parse(data)
     except _JSONDecodeError as exc:
-        problems = [f"invalid JSON: {exc}"]
-        raise MalformedEventError(event, problems, excerpt(_text(data))) from exc
+        problems = [f"invalid JSON ({exc.msg}) at line {exc.lineno} column {exc.colno} @ $"]
+        raise MalformedEventError(event, problems, data) from exc
 
 
 def _structure_or_explain(event: str, payload: Any, data_type: Any, data: str | bytes) -> Any:
     """Structure with the detailed converter; raise ``MalformedEventError`` if it fails too."""
     if type(payload) is not dict:
         problems = [f"{WireTypeError('an object', payload)} @ $"]
-        raise MalformedEventError(event, problems, excerpt(_text(data)))
+        raise MalformedEventError(event, problems, data)
     try:
         return DETAILED.structure(payload, data_type)
     except Exception as exc:
         problems = cattrs.transform_error(exc, path="$", format_exception=format_problem)
-        raise MalformedEventError(event, problems, excerpt(_text(data))) from exc
+        raise MalformedEventError(event, problems, data) from exc
 
 
 def _object_decoder(cls: Any) -> _Decoder:
@@ -164,8 +164,9 @@ def decode_event(event: str, data: str | bytes) -> AssistantStreamEvent:
 
     Raises:
         MalformedEventError: the data of a known event is not JSON, or does not fit its
-            schema (a required id missing, a wrong type). The error names the event, each
-            problem with its JSON path, and the start of the data.
+            schema (a required id missing, a wrong type). The error names the event and
+            each problem with its JSON path; it quotes no value (the raw data is its
+            ``data`` attribute).
     """
     decoder = _DECODERS.get(event)
     if decoder is not None:

@@ -1,86 +1,113 @@
-"""Which callbacks a handler class overrides, computed once per class; how they are called.
+"""Which callbacks a stream's handlers have, and the one function that calls them.
 
-Rule 1 - the table is built when the class is created (``EventHandler.__init_subclass__``
-calls ``overridden``): the ``on_*`` names whose definition, found along the class's MRO,
-is not the base class's. A callback the class does not override costs nothing per event.
+Rule 1 - the table is built when a stream starts, once. A handler's callbacks are the
+``on_*`` attributes it has at that moment, found by name on the instance, except
+``EventHandler``'s own do-nothing defaults. So a method a subclass defines, a function
+assigned to an instance, a callback patched onto the class (``unittest.mock.patch.object``)
+and the children of ``AsyncMock(spec=EventHandler)`` are all called; a callback the handler
+does not have costs nothing per event. Changes made after the stream started are not seen.
 
-Rule 2 - one way to call. A callback is looked up on the instance (so ``staticmethod`` and
-``classmethod`` callbacks work), called with its arguments, and its result awaited when it
-is awaitable: ``async def`` callbacks, plain ``def`` ones, and plain ``def`` wrappers around
-coroutine functions (the usual decorators) all work. Callbacks run one at a time, in
-order. ``Dispatcher.call`` owns no error policy: an exception from a callback propagates to
-the stream, which reports it to ``on_exception`` once and re-raises it (see ``stream.py``).
+Rule 2 - one way to call. ``Dispatcher.run(notices)`` calls each notice's callbacks in
+order, and awaits a result when it is awaitable: ``async def`` callbacks, plain ``def`` ones,
+and plain ``def`` wrappers around coroutine functions (the usual decorators) all work. It is
+the only code in the package that calls a callback. It owns no error policy: an exception
+from a callback propagates to the stream, which reports it to ``on_exception`` once and
+raises it again (see ``stream.py``).
+
+Rule 3 - ``on_error`` may answer. ``run`` returns ``True`` when an ``on_error`` callback
+returned ``True`` (awaited, for ``async def``), which tells the stream the server's error
+event was handled.
 """
 
 from __future__ import annotations
 
-import difflib
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any, Final
+from types import CoroutineType
+from typing import Any, Final
 
-if TYPE_CHECKING:
-    from .handler import EventHandler
+from ._notices import ON_ERROR, Callback, Notice
+from .handler import EventHandler
 
-__all__ = ["Dispatcher", "isawaitable", "overridden"]
+__all__ = ["Dispatcher", "Handlers", "callbacks_of", "handlers"]
 
-_PREFIX: Final = "on_"
+#: What a stream accepts as its handler: one, several (called in order), or none.
+Handlers = EventHandler | Iterable[EventHandler] | None
+
+#: ``EventHandler``'s do-nothing callbacks, as defined (rule 1 compares against these, so
+#: that patching the base class later is seen like any other callback).
+DEFAULTS: Final = {callback: vars(EventHandler)[callback] for callback in Callback}
+
+_Coroutine: Final = CoroutineType  # what an ``async def`` callback returns: no lookup needed
 
 
-def overridden(
-    cls: type[EventHandler], base: type[EventHandler], names: Iterable[str]
-) -> frozenset[str]:
-    """The callback names ``cls`` overrides (rule 1).
+def handlers(handler: Handlers) -> tuple[EventHandler, ...]:
+    """The handlers as a tuple, each checked to be an ``EventHandler`` instance."""
+    if handler is None:
+        return ()
+    if isinstance(handler, EventHandler):
+        return (handler,)
+    items: tuple[object, ...] = tuple(handler) if isinstance(handler, Iterable) else (handler,)
+    for item in items:
+        if not isinstance(item, EventHandler):
+            hint = " (pass an instance: Handler(), not Handler)" if isinstance(item, type) else ""
+            raise TypeError(f"a handler must be an EventHandler instance, not {item!r}{hint}")
+    return items  # type: ignore[return-value]  # every item was checked above
 
-    Also warns about methods that look like callbacks but are not (``on_text_deltas``), the
-    usual reason an override is silently never called.
-    """
-    known = frozenset(names)
-    found = set()
-    for name in known:
-        owner = next(klass for klass in cls.__mro__ if name in vars(klass))
-        if owner is not base:
-            found.add(name)
-    for name, value in vars(cls).items():
-        if name.startswith(_PREFIX) and name not in known and callable(value):
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            warnings.warn(
-                f"{cls.__qualname__}.{name} is not an EventHandler callback and will never "
-                f"be called{hint}",
-                UserWarning,
-                stacklevel=3,
-            )
-    return frozenset(found)
+
+def callbacks_of(handler: EventHandler) -> Iterator[tuple[Callback, Callable[..., Any]]]:
+    """Each callback ``handler`` has now, with the callable to call (rule 1)."""
+    for callback in Callback:
+        function = getattr(handler, callback, None)
+        if function is None:
+            continue
+        if getattr(function, "__func__", None) is DEFAULTS[callback]:
+            continue  # the base class's default, bound to the handler
+        yield callback, function
 
 
 class Dispatcher:
-    """Calls the callbacks of one or more handlers (fan-out, in the order given).
+    """Calls the callbacks of one or more handlers, in the order the handlers were given.
 
     Args:
-        handlers: the handler instances. Each contributes the callbacks its class overrides.
+        handlers: the handler instances, read once (rule 1).
 
     Attributes:
-        names: every callback name at least one handler overrides. The accumulator uses it
-            to skip notices nobody receives.
-        table: name -> the bound callbacks to run, for loops that inline ``call`` (the
-            stream's per-event loop); only names in ``names`` are keys.
+        wanted: every callback at least one handler has. The accumulator is built with it,
+            so that it produces no notice nobody receives.
     """
 
-    __slots__ = ("names", "table")
+    __slots__ = ("_table", "wanted")
 
     def __init__(self, handlers: Iterable[EventHandler]) -> None:
-        calls: dict[str, list[Callable[..., Any]]] = {}
+        calls: dict[Callback, list[Callable[..., Any]]] = {}
         for handler in handlers:
-            for name in type(handler)._callback_names:
-                calls.setdefault(name, []).append(getattr(handler, name))
-        self.table = {name: tuple(functions) for name, functions in calls.items()}
-        self.names = frozenset(calls)
+            for callback, function in callbacks_of(handler):
+                calls.setdefault(callback, []).append(function)
+        self._table = {callback: tuple(functions) for callback, functions in calls.items()}
+        self.wanted = frozenset(calls)
 
-    async def call(self, name: str, args: tuple[Any, ...]) -> None:
-        """Run every handler's ``name`` callback with ``args``, in order (rule 2)."""
-        for function in self.table.get(name, ()):
-            result = function(*args)
-            if result is not None and isawaitable(result):
-                await result
+    async def run(self, notices: Iterable[Notice]) -> bool:
+        """Call the callbacks of each notice, in order (rule 2).
+
+        Every notice must name a callback in ``wanted``.
+
+        Returns:
+            Whether an ``on_error`` callback returned ``True`` (rule 3).
+        """
+        table = self._table
+        handled = False
+        for callback, args in notices:
+            for function in table[callback]:
+                result = function(*args)
+                if result is not None:
+                    if type(result) is _Coroutine or isawaitable(result):
+                        result = await result
+                    if result is True and callback is ON_ERROR:
+                        handled = True
+        return handled
+
+    async def call(self, callback: Callback, *args: Any) -> None:
+        """Call one callback, if a handler has it: ``run`` with one notice."""
+        if callback in self.wanted:
+            await self.run(((callback, args),))

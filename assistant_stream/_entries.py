@@ -20,6 +20,7 @@ import cattrs
 from ._converter import FAST
 from ._frozen import fast_constructor, lazy_constructor, replacer
 from ._lifecycle import CALLBACKS, Move, Phase, announce
+from ._notices import Notice
 from ._patch import Fragments, entry_at, overwrite
 from .errors import InvalidDeltaError
 from .types.message import (
@@ -369,9 +370,7 @@ class Parent:
         calls = tuple(call.snapshot() for call in self.entries if call is not None)
         return _with_details(self.base, ToolCallsStepDetails(tool_calls=calls))
 
-    def finish(
-        self, finals: tuple[Any, ...], notices: list[tuple[str, tuple[Any, ...]]], wanted: Any
-    ) -> None:
+    def finish(self, finals: tuple[Any, ...], notices: list[Notice], wanted: Any) -> None:
         """Finish every entry; entries only in the terminal object's ``finals`` too.
 
         Each ``done`` gets the terminal object's entry at the same index when its type

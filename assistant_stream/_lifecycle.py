@@ -27,6 +27,21 @@ from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
+from ._notices import (
+    ON_IMAGE_FILE_DONE,
+    ON_IMAGE_URL_DONE,
+    ON_REFUSAL_DELTA,
+    ON_REFUSAL_DONE,
+    ON_TEXT_CREATED,
+    ON_TEXT_DELTA,
+    ON_TEXT_DONE,
+    ON_TOOL_CALL_CREATED,
+    ON_TOOL_CALL_DELTA,
+    ON_TOOL_CALL_DONE,
+    Callback,
+    Notice,
+)
+
 __all__ = ["CALLBACKS", "TRANSITIONS", "Move", "Phase", "Say", "announce"]
 
 
@@ -77,16 +92,16 @@ TRANSITIONS: Final[Mapping[tuple[Phase | None, Move], tuple[Phase, tuple[Say, ..
 #: Entry kind -> the callback each announcement goes to. A kind without an entry for an
 #: announcement has no such callback (images have no ``created`` or ``delta``; content of a
 #: type this version does not know has none at all, but still follows the lifecycle).
-CALLBACKS: Final[Mapping[str, Mapping[Say, str]]] = MappingProxyType(
+CALLBACKS: Final[Mapping[str, Mapping[Say, Callback]]] = MappingProxyType(
     {
-        "text": {_CREATED: "on_text_created", _DELTA: "on_text_delta", _SAID_DONE: "on_text_done"},
-        "refusal": {_DELTA: "on_refusal_delta", _SAID_DONE: "on_refusal_done"},
-        "image_file": {_SAID_DONE: "on_image_file_done"},
-        "image_url": {_SAID_DONE: "on_image_url_done"},
+        "text": {_CREATED: ON_TEXT_CREATED, _DELTA: ON_TEXT_DELTA, _SAID_DONE: ON_TEXT_DONE},
+        "refusal": {_DELTA: ON_REFUSAL_DELTA, _SAID_DONE: ON_REFUSAL_DONE},
+        "image_file": {_SAID_DONE: ON_IMAGE_FILE_DONE},
+        "image_url": {_SAID_DONE: ON_IMAGE_URL_DONE},
         "tool_call": {
-            _CREATED: "on_tool_call_created",
-            _DELTA: "on_tool_call_delta",
-            _SAID_DONE: "on_tool_call_done",
+            _CREATED: ON_TOOL_CALL_CREATED,
+            _DELTA: ON_TOOL_CALL_DELTA,
+            _SAID_DONE: ON_TOOL_CALL_DONE,
         },
     }
 )
@@ -95,8 +110,8 @@ CALLBACKS: Final[Mapping[str, Mapping[Say, str]]] = MappingProxyType(
 def announce(
     entry: Any,
     move: Move,
-    notices: list[tuple[str, tuple[Any, ...]]],
-    wanted: Collection[str],
+    notices: list[Notice],
+    wanted: Collection[Callback],
     delta: Any = None,
     final: Any = None,
 ) -> None:
@@ -107,8 +122,8 @@ def announce(
             entry of ``CALLBACKS``, or ``None``) names the callbacks; ``snapshot()`` gives
             the value they receive.
         move: what happened.
-        notices: where ``(callback_name, args)`` pairs are appended.
-        wanted: the callback names to produce notices for.
+        notices: where the notices are appended.
+        wanted: the callbacks to produce notices for.
         delta: the delta's payload, for ``DELTA`` (no delta notice when ``None``).
         final: the authoritative value, for ``DONE`` (and for ``CREATED``, when an entry is
             announced only at its end); ``None`` to use the snapshot.

@@ -20,13 +20,15 @@ is mapped here, once, to this package's tree (``errors``), with the original as
 - an error status becomes the ``APIStatusError`` subclass for it, and a success status that
   is not ``text/event-stream`` (for a stream) ``UnexpectedResponseError``: the body is read
   (at most ``MAX_ERROR_BODY`` bytes), parsed if it is JSON, and never reaches the SSE decoder;
-- during a stream (``HttpBody.translate``): a lost connection or a cut chunked body becomes
-  ``StreamInterrupted``, a timeout ``APITimeoutError``. Nothing is retried once a stream has
+- during a stream (``HttpBody.translate``): a lost connection or a cut chunked body is a
+  ``ConnectionLost`` (the stream raises ``StreamInterrupted`` with what it received), a
+  timeout an ``APITimeoutError``. Nothing is retried once a stream has
   started: sending a run request again would start a second run.
 
 Secrets never leave: requests are named by method and URL without query string or user
 info, and the client's credentials are masked in every text quoted from a response, from an
-aiohttp exception raised before the response headers, and in every retry logged.
+aiohttp exception raised before the response headers, and in every retry logged; during a
+stream, the stream masks them in every error it raises (``HttpBody.secrets``).
 """
 
 from __future__ import annotations
@@ -43,9 +45,9 @@ from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
 from . import _retry
+from ._body import ConnectionLost
 from ._config import RetryPolicy, Timeout
 from ._retry import Failure
-from .accumulate import PartialRun
 from .errors import (
     APIConnectionError,
     APIResponseError,
@@ -53,7 +55,6 @@ from .errors import (
     APITimeoutError,
     AssistantStreamError,
     ConfigurationError,
-    StreamInterrupted,
     UnexpectedResponseError,
     error_for_status,
     excerpt,
@@ -308,7 +309,7 @@ async def open_stream(
 ) -> HttpBody:
     """Send a stream request (see ``send``) and return its body for ``AssistantStream``."""
     response = await send(session, request, auth=auth, retry=retry, secrets=secrets)
-    return HttpBody(response, request)
+    return HttpBody(response, request, secrets)
 
 
 class HttpBody:
@@ -319,9 +320,15 @@ class HttpBody:
 
     empty_read_ends = True
 
-    def __init__(self, response: aiohttp.ClientResponse, request: Request) -> None:
+    def __init__(
+        self,
+        response: aiohttp.ClientResponse,
+        request: Request,
+        secrets: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
         self._response = response
         self._timeout = request.timeout
+        self._secrets = secrets
         self.read: Callable[[], Awaitable[bytes]] = response.content.readany
         self.event_idle = request.timeout.event_idle
         self.request = request.name
@@ -329,7 +336,7 @@ class HttpBody:
     def __repr__(self) -> str:
         return f"<HttpBody {self.request} {self._response.status}>"
 
-    def translate(self, exc: Exception, partial: Callable[[], PartialRun]) -> BaseException:
+    def translate(self, exc: Exception) -> BaseException | ConnectionLost:
         """Map an exception raised while reading the body (see the module docstring)."""
         if isinstance(exc, AssistantStreamError):
             return exc  # the event_idle watchdog's, or a callback's
@@ -338,9 +345,12 @@ class HttpBody:
         if isinstance(exc, TimeoutError):
             return APITimeoutError("total", self._timeout.total, request=self.request)
         if isinstance(exc, aiohttp.ClientError | HttpProcessingError | OSError):
-            reason = f"the connection was lost ({type(exc).__name__}: {exc})"
-            return StreamInterrupted(partial(), reason)
+            return ConnectionLost(f"the connection was lost ({type(exc).__name__}: {exc})")
         return exc
+
+    def secrets(self) -> tuple[str, ...]:
+        """The client's credentials, masked in every error the stream raises."""
+        return tuple(self._secrets())
 
     def interrupt(self, exc: BaseException) -> None:
         """Make the pending and every later ``read()`` raise ``exc`` (if the body is open)."""

@@ -1,10 +1,10 @@
 """The accumulator: typed events in, snapshots and callback notices out, with no I/O.
 
 ``Accumulator.feed(event)`` updates the snapshots and returns the notices the event causes,
-in the order they must be delivered: a list of ``(callback_name, args)`` pairs such as
-``("on_text_delta", (delta, snapshot))``. ``AssistantStream`` delivers them to handlers; any
-other driver (a test, a different I/O library) can do the same. ``on_event`` is not a
-notice: the driver calls it first for every event.
+in the order they must be delivered: a list of ``(callback, args)`` pairs (``Notice``) such
+as ``(Callback.ON_TEXT_DELTA, (delta, snapshot))``. ``AssistantStream`` delivers them to
+handlers; any other driver (a test, a different I/O library) can do the same. ``on_event``
+is not a notice: the driver calls it first for every event.
 
 Rule 1 - snapshots are keyed by id. Each message has its own content blocks and each step
 its own tool calls, with their lifecycle state (``_lifecycle``), so nothing leaks from one
@@ -29,13 +29,41 @@ A delta that cannot be applied raises ``InvalidDeltaError`` naming the id and th
 """
 
 from collections.abc import Callable, Collection
-from typing import Any, Final, TypeAlias
+from typing import Any, Final
 
 import attrs
 
 from ._entries import Block, Call, Parent
 from ._frozen import replacer
 from ._lifecycle import CALLBACKS, Move, Phase, Say, announce
+from ._notices import (
+    ON_ANNOTATION,
+    ON_DONE,
+    ON_ERROR,
+    ON_MESSAGE_CREATED,
+    ON_MESSAGE_DELTA,
+    ON_MESSAGE_DONE,
+    ON_MESSAGE_IN_PROGRESS,
+    ON_RUN_CANCELLED,
+    ON_RUN_CANCELLING,
+    ON_RUN_COMPLETED,
+    ON_RUN_CREATED,
+    ON_RUN_EXPIRED,
+    ON_RUN_FAILED,
+    ON_RUN_IN_PROGRESS,
+    ON_RUN_INCOMPLETE,
+    ON_RUN_QUEUED,
+    ON_RUN_REQUIRES_ACTION,
+    ON_RUN_STEP_CREATED,
+    ON_RUN_STEP_DELTA,
+    ON_RUN_STEP_DONE,
+    ON_RUN_STEP_IN_PROGRESS,
+    ON_THREAD_CREATED,
+    ON_TOOL_CALL_DELTA,
+    ON_UNKNOWN_EVENT,
+    Callback,
+    Notice,
+)
 from ._patch import MAX_ENTRIES, MAX_INDEX_GAP, entry_at
 from .events import (
     AssistantStreamEvent,
@@ -73,6 +101,7 @@ from .types.run_step_delta import RunStepDeltaMessageDelta, ToolCallDeltaObject
 
 __all__ = [
     "Accumulator",
+    "Callback",
     "FinalRun",
     "MAX_ENTRIES",
     "MAX_INDEX_GAP",
@@ -81,9 +110,6 @@ __all__ = [
     "PartialRun",
     "RUN_ENDING_EVENTS",
 ]
-
-#: A callback to call and its arguments, for example ``("on_text_delta", (delta, text))``.
-Notice: TypeAlias = tuple[str, tuple[Any, ...]]
 
 #: Run events after which the run streams nothing more (``requires_action`` ends the stream:
 #: the run continues in a submit-tool-outputs stream).
@@ -99,22 +125,22 @@ RUN_ENDING_EVENTS: Final = frozenset(
 )
 
 _RUN_CALLBACKS: Final = {
-    ThreadRunCreated: "on_run_created",
-    ThreadRunQueued: "on_run_queued",
-    ThreadRunInProgress: "on_run_in_progress",
-    ThreadRunRequiresAction: "on_run_requires_action",
-    ThreadRunCompleted: "on_run_completed",
-    ThreadRunIncomplete: "on_run_incomplete",
-    ThreadRunFailed: "on_run_failed",
-    ThreadRunCancelling: "on_run_cancelling",
-    ThreadRunCancelled: "on_run_cancelled",
-    ThreadRunExpired: "on_run_expired",
+    ThreadRunCreated: ON_RUN_CREATED,
+    ThreadRunQueued: ON_RUN_QUEUED,
+    ThreadRunInProgress: ON_RUN_IN_PROGRESS,
+    ThreadRunRequiresAction: ON_RUN_REQUIRES_ACTION,
+    ThreadRunCompleted: ON_RUN_COMPLETED,
+    ThreadRunIncomplete: ON_RUN_INCOMPLETE,
+    ThreadRunFailed: ON_RUN_FAILED,
+    ThreadRunCancelling: ON_RUN_CANCELLING,
+    ThreadRunCancelled: ON_RUN_CANCELLED,
+    ThreadRunExpired: ON_RUN_EXPIRED,
 }
 _UPDATE_CALLBACKS: Final = {
-    ThreadMessageCreated: "on_message_created",
-    ThreadMessageInProgress: "on_message_in_progress",
-    ThreadRunStepCreated: "on_run_step_created",
-    ThreadRunStepInProgress: "on_run_step_in_progress",
+    ThreadMessageCreated: ON_MESSAGE_CREATED,
+    ThreadMessageInProgress: ON_MESSAGE_IN_PROGRESS,
+    ThreadRunStepCreated: ON_RUN_STEP_CREATED,
+    ThreadRunStepInProgress: ON_RUN_STEP_IN_PROGRESS,
 }
 _STEP_ENDS: Final = (
     ThreadRunStepCompleted,
@@ -123,21 +149,21 @@ _STEP_ENDS: Final = (
     ThreadRunStepExpired,
 )
 
-#: Every callback name a notice can carry.
+#: Every callback a notice can name.
 NOTICES: Final = frozenset(
     {
         *_RUN_CALLBACKS.values(),
         *_UPDATE_CALLBACKS.values(),
         *(name for names in CALLBACKS.values() for name in names.values()),
-        "on_thread_created",
-        "on_run_step_delta",
-        "on_run_step_done",
-        "on_message_delta",
-        "on_message_done",
-        "on_annotation",
-        "on_error",
-        "on_done",
-        "on_unknown_event",
+        ON_THREAD_CREATED,
+        ON_RUN_STEP_DELTA,
+        ON_RUN_STEP_DONE,
+        ON_MESSAGE_DELTA,
+        ON_MESSAGE_DONE,
+        ON_ANNOTATION,
+        ON_ERROR,
+        ON_DONE,
+        ON_UNKNOWN_EVENT,
     }
 )
 
@@ -192,14 +218,14 @@ class Accumulator:
     """Builds snapshots from typed events and says which callbacks each event calls.
 
     Args:
-        callbacks: the callback names the caller will deliver. Notices for other names are
+        callbacks: the callbacks the caller will deliver. Notices for other callbacks are
             not produced, and the snapshots only they need are not built. ``None`` (the
             default) produces every notice.
 
     The accumulator is the one mutable owner of the snapshots of one stream.
     """
 
-    def __init__(self, callbacks: Collection[str] | None = None) -> None:
+    def __init__(self, callbacks: Collection[Callback] | None = None) -> None:
         self._wanted = NOTICES if callbacks is None else NOTICES.intersection(callbacks)
         self._messages: dict[str, Parent] = {}
         self._steps: dict[str, Parent] = {}
@@ -361,11 +387,11 @@ class Accumulator:
             if parent.final is not None:  # a late block of an ended message: done at once
                 announce(block, Move.FINISH, notices, self._wanted)
                 parent.open = None
-            if annotations and "on_annotation" in wanted:
+            if annotations and ON_ANNOTATION in wanted:
                 text = block.snapshot()
-                notices.extend(("on_annotation", (annotation, text)) for annotation in annotations)
-        if "on_message_delta" in wanted:
-            notices.append(("on_message_delta", (data.delta, parent.snapshot())))
+                notices.extend((ON_ANNOTATION, (annotation, text)) for annotation in annotations)
+        if ON_MESSAGE_DELTA in wanted:
+            notices.append((ON_MESSAGE_DELTA, (data.delta, parent.snapshot())))
         return notices
 
     def _message_end(self, event: ThreadMessageCompleted | ThreadMessageIncomplete) -> list[Notice]:
@@ -375,8 +401,8 @@ class Accumulator:
         if parent.final is None:
             parent.finish(message.content, notices, self._wanted)
         parent.final = message
-        if "on_message_done" in self._wanted:
-            notices.append(("on_message_done", (message,)))
+        if ON_MESSAGE_DONE in self._wanted:
+            notices.append((ON_MESSAGE_DONE, (message,)))
         return notices
 
     # -- run steps -----------------------------------------------------------------------
@@ -391,7 +417,7 @@ class Accumulator:
         details = data.delta.step_details
         if type(details) is ToolCallDeltaObject:
             entries = parent.entries
-            wants_delta = "on_tool_call_delta" in self._wanted
+            wants_delta = ON_TOOL_CALL_DELTA in self._wanted
             for patch in details.tool_calls or ():
                 index = patch.index
                 if index is None:
@@ -407,7 +433,7 @@ class Accumulator:
                     parent.open = call
                 if call.phase is _OPEN:  # (OPEN, PATCH), inlined
                     if wants_delta:
-                        notices.append(("on_tool_call_delta", (patch, call.snapshot())))
+                        notices.append((ON_TOOL_CALL_DELTA, (patch, call.snapshot())))
                 else:
                     announce(call, Move.PATCH, notices, self._wanted, delta=patch)
                 if parent.final is not None:  # a late call of an ended step: done at once
@@ -416,8 +442,8 @@ class Accumulator:
         elif type(details) is RunStepDeltaMessageDelta and details.message_creation is not None:
             created = MessageCreationStepDetails(message_creation=details.message_creation)
             parent.base = _with_details(parent.base, created)
-        if "on_run_step_delta" in self._wanted:
-            notices.append(("on_run_step_delta", (data.delta, parent.snapshot())))
+        if ON_RUN_STEP_DELTA in self._wanted:
+            notices.append((ON_RUN_STEP_DELTA, (data.delta, parent.snapshot())))
         return notices
 
     def _step_end(self, event: Any) -> list[Notice]:
@@ -429,8 +455,8 @@ class Accumulator:
             calls = details.tool_calls if type(details) is ToolCallsStepDetails else ()
             parent.finish(calls, notices, self._wanted)
         parent.final = step
-        if "on_run_step_done" in self._wanted:
-            notices.append(("on_run_step_done", (step,)))
+        if ON_RUN_STEP_DONE in self._wanted:
+            notices.append((ON_RUN_STEP_DONE, (step,)))
         return notices
 
     # -- runs and the other frames -------------------------------------------------------
@@ -454,13 +480,13 @@ class Accumulator:
 
     def _thread(self, event: ThreadCreated) -> list[Notice]:
         self._thread_id = event.data.id
-        return [("on_thread_created", (event.data,))] if "on_thread_created" in self._wanted else []
+        return [(ON_THREAD_CREATED, (event.data,))] if ON_THREAD_CREATED in self._wanted else []
 
     def _error(self, event: ErrorEvent) -> list[Notice]:
-        return [("on_error", (event.data,))] if "on_error" in self._wanted else []
+        return [(ON_ERROR, (event.data,))] if ON_ERROR in self._wanted else []
 
     def _done(self, _event: DoneEvent) -> list[Notice]:
-        return [("on_done", ())] if "on_done" in self._wanted else []
+        return [(ON_DONE, ())] if ON_DONE in self._wanted else []
 
     def _unknown(self, event: UnknownEvent) -> list[Notice]:
-        return [("on_unknown_event", (event,))] if "on_unknown_event" in self._wanted else []
+        return [(ON_UNKNOWN_EVENT, (event,))] if ON_UNKNOWN_EVENT in self._wanted else []

@@ -34,9 +34,13 @@ working::
 
 Foreign exceptions (aiohttp, orjson, cattrs) are translated where they cross into this
 package, with the original kept as ``__cause__``: aiohttp's in ``_transport`` (the one HTTP
-boundary), orjson's and cattrs' in ``_decode``. No message contains a secret: what is quoted
-from the wire is the server's own data, cut to a short excerpt, with the client's credentials
-masked, and requests are named by method and URL without the query string.
+boundary), orjson's and cattrs' in ``_decode``.
+
+No message contains a secret: every error a stream raises has the client's credentials
+masked in its message, its ``repr`` and the text attributes it formats (``redact`` in
+``_error_base``), whatever the text came from; what is quoted from a response is cut to a
+short excerpt; requests are named by method and URL without the query string; and
+``MalformedEventError`` quotes no value from the data at all.
 
 Nothing received is lost: when an error of this package ends an ``AssistantStream``, the
 stream sets the error's ``partial`` attribute to a ``PartialRun`` (the thread and run ids,
@@ -48,10 +52,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ._error_base import AssistantStreamError, details, said
+from ._error_base import excerpt as excerpt  # for the transport
+from ._status_errors import (
+    APIResponseError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnexpectedResponseError,
+    UnprocessableEntityError,
+    error_for_status,
+)
+
 if TYPE_CHECKING:
     from .accumulate import PartialRun
     from .events import AssistantStreamEvent
-    from .sse import ServerSentEvent
+    from .sse import Frame, ServerSentEvent
     from .types.shared import ErrorObject
 
 __all__ = [
@@ -80,28 +101,6 @@ __all__ = [
     "UnprocessableEntityError",
 ]
 
-#: How much of an offending payload an error message quotes.
-EXCERPT_CHARS = 200
-
-
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """Return ``text`` cut to ``limit`` characters, marking the cut, for error messages."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text) - limit} more characters)"
-
-
-class AssistantStreamError(Exception):
-    """The root of every exception raised by ``assistant_stream``.
-
-    Attributes:
-        partial: set by ``AssistantStream`` when this error ended a stream: what had been
-            received until then (see ``assistant_stream.accumulate.PartialRun``). ``None``
-            for errors raised outside a stream.
-    """
-
-    partial: PartialRun | None = None
-
 
 class InvalidStateError(AssistantStreamError, RuntimeError):
     """An object was used in a state that does not allow the call.
@@ -121,19 +120,30 @@ class EventTooLargeError(ProtocolError):
     Attributes:
         limit: the limit that was exceeded, in bytes.
         size: how many bytes of the event had arrived when the limit was crossed.
-        events: the events that completed earlier in the same ``feed()`` call. They were
-            decoded correctly and are handed over here so that nothing received is lost.
+        frames: the events that completed earlier in the same ``feed()`` call, as
+            ``SSEDecoder.feed_frames()`` returns them. They were decoded correctly and are
+            handed over so that nothing received is lost.
     """
 
-    def __init__(self, limit: int, size: int, events: Sequence[ServerSentEvent] = ()) -> None:
+    def __init__(self, limit: int, size: int, frames: Sequence[Frame] = ()) -> None:
         self.limit = limit
         self.size = size
-        self.events = list(events)
+        self.frames = list(frames)
         super().__init__(
             f"a server-sent event exceeded max_event_bytes={limit} "
             f"({size} bytes had arrived before the decoder stopped); "
             "raise the limit with SSEDecoder(max_event_bytes=...) or pass None to remove it"
         )
+
+    @property
+    def events(self) -> list[ServerSentEvent]:
+        """``frames`` as ``ServerSentEvent`` values, as ``SSEDecoder.feed()`` returns them."""
+        from .sse import ServerSentEvent  # here: sse imports this module
+
+        return [
+            ServerSentEvent(event, data.decode("utf-8", "replace"), last_id, retry)
+            for event, data, last_id, retry in self.frames
+        ]
 
 
 class MalformedEventError(ProtocolError, ValueError):
@@ -142,17 +152,20 @@ class MalformedEventError(ProtocolError, ValueError):
     Attributes:
         event: the SSE event name (for example ``"thread.message.delta"``), or for the body
             of a plain JSON response, the request (``"response to GET /v1/threads/..."``).
-        problems: one line per problem, each ending with the JSON path where it was found,
-            for example ``"required field missing @ $.delta.content[0].index"``.
-        data_excerpt: the start of the raw data, for the log.
+        problems: one line per problem: its kind and the JSON path where it was found, for
+            example ``"expected an integer, got a string @ $.delta.content[0].index"``.
+        data: the raw data as received (``str`` or UTF-8 ``bytes``), for debugging. It may
+            hold tool arguments and user text, so the message never quotes it.
     """
 
-    def __init__(self, event: str, problems: Sequence[str], data_excerpt: str) -> None:
+    TEXT_FIELDS = ("problems",)
+
+    def __init__(self, event: str, problems: Sequence[str], data: str | bytes) -> None:
         self.event = event
         self.problems = list(problems)
-        self.data_excerpt = data_excerpt
+        self.data = data
         listed = "; ".join(self.problems) or "unknown problem"
-        super().__init__(f"malformed {event!r} event: {listed}; data: {data_excerpt}")
+        super().__init__(f"malformed {event!r} event: {listed}")
 
 
 class InvalidDeltaError(ProtocolError, ValueError):
@@ -173,7 +186,7 @@ class StreamInterrupted(ProtocolError):
 
     Attributes:
         partial: what was received (always set): ``partial.thread_id``, ``partial.run_id``,
-            ``partial.last_event``, ``partial.run``, ``partial.messages`` and
+            ``partial.last_event``, ``partial.final_run``, ``partial.messages`` and
             ``partial.run_steps``.
         thread_id, run_id: shortcuts to ``partial``'s, ``None`` when never seen.
         last_event: the last event received, ``None`` if none was.
@@ -250,155 +263,6 @@ class APITimeoutError(APIConnectionError, TimeoutError):
         super().__init__(message, request=request)
 
 
-class APIResponseError(AssistantStreamError):
-    """The server answered with an error, or with something that is not an event stream.
-
-    Attributes:
-        status_code: the HTTP status.
-        request: the method and URL, without the query string.
-        request_id: the ``x-request-id`` response header, for the service's support.
-        body: the response body: the parsed JSON if it was JSON, else its text (cut to a
-            short excerpt, credentials masked).
-        message, type, param, code: the fields of the service's error object
-            (``{"error": {"message": ..., "type": ..., "param": ..., "code": ...}}``),
-            ``None`` where absent. ``message`` falls back to a ``detail`` or ``message``
-            field at the top level, or the body's text.
-    """
-
-    def __init__(
-        self,
-        status_code: int,
-        body: object,
-        *,
-        request: str,
-        request_id: str | None = None,
-        note: str | None = None,
-    ) -> None:
-        self.status_code = status_code
-        self.body = body
-        self.request = request
-        self.request_id = request_id
-        error = body.get("error") if isinstance(body, dict) else None
-        fields: dict[object, object] = error if isinstance(error, dict) else {}
-        top: dict[object, object] = body if isinstance(body, dict) else {}
-        message = fields.get("message", top.get("detail", top.get("message")))
-        if isinstance(error, str):
-            message = error
-        elif message is None and isinstance(body, str):
-            message = body
-        self.message = _field(message)
-        self.type = _field(fields.get("type"))
-        self.param = _field(fields.get("param"))
-        self.code = _field(fields.get("code"))
-        details = _details(
-            ("type", self.type),
-            ("param", self.param),
-            ("code", self.code),
-            ("request id", request_id),
-        )
-        head = note or f"HTTP {status_code}"
-        super().__init__(f"{head} from {request}: {_said(self.message)}{details}")
-
-
-def _field(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _said(message: str | None) -> str:
-    """The server's message for an error message: cut short, or a note that there was none."""
-    return excerpt(message) if message else "(no error message)"
-
-
-def _details(*fields: tuple[str, str | None]) -> str:
-    """`` (type x, code y)`` for the fields that are set, or nothing."""
-    listed = ", ".join(f"{name} {value}" for name, value in fields if value is not None)
-    return f" ({listed})" if listed else ""
-
-
-class APIStatusError(APIResponseError):
-    """The server answered with an HTTP error status (3xx that is not followed, 4xx, 5xx).
-
-    The subclasses name the common statuses; other statuses raise this class itself.
-    """
-
-
-class BadRequestError(APIStatusError):
-    """400: the request was invalid (a missing or wrong parameter)."""
-
-
-class AuthenticationError(APIStatusError):
-    """401: the API key or token is missing, wrong or expired."""
-
-
-class PermissionDeniedError(APIStatusError):
-    """403: the credentials may not do this."""
-
-
-class NotFoundError(APIStatusError):
-    """404: the thread, run or path does not exist."""
-
-
-class ConflictError(APIStatusError):
-    """409: the resource is in a conflicting state (for example a run already active)."""
-
-
-class UnprocessableEntityError(APIStatusError):
-    """422: the request was well-formed but could not be processed."""
-
-
-class RateLimitError(APIStatusError):
-    """429: too many requests, or the quota is used up (``code`` tells which)."""
-
-
-class InternalServerError(APIStatusError):
-    """500 and above: the service failed."""
-
-
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def error_for_status(status_code: int) -> type[APIStatusError]:
-    """Return the ``APIStatusError`` subclass for an HTTP status (the class itself if none)."""
-    if status_code >= 500:
-        return InternalServerError
-    return _STATUS_ERRORS.get(status_code, APIStatusError)
-
-
-class UnexpectedResponseError(APIResponseError):
-    """A streaming request was answered with a success status but not an event stream.
-
-    Services have answered ``stream: true`` requests with a JSON error body and status 200;
-    that body is parsed into ``message``, ``type``, ``param`` and ``code`` as for a status
-    error. It is never fed to the SSE decoder.
-
-    Attributes:
-        content_type: the response's ``Content-Type`` (without parameters), ``None`` if absent.
-    """
-
-    def __init__(
-        self,
-        status_code: int,
-        body: object,
-        *,
-        request: str,
-        request_id: str | None = None,
-        content_type: str | None = None,
-    ) -> None:
-        self.content_type = content_type
-        note = (
-            f"HTTP {status_code} with content type {content_type!r} instead of 'text/event-stream'"
-        )
-        super().__init__(status_code, body, request=request, request_id=request_id, note=note)
-
-
 class RunStreamError(AssistantStreamError):
     """The server sent an ``error`` event in the stream.
 
@@ -407,33 +271,22 @@ class RunStreamError(AssistantStreamError):
     the error was handled. ``partial`` holds what was received.
 
     Attributes:
-        error: the ``ErrorObject`` the event carried.
-        message, type, code, param: its fields, as shortcuts.
+        error: the ``ErrorObject`` the event carried, as received.
+        message: the server's description of the error (credentials masked).
+        type: the error class, for example ``"server_error"``.
+        code: a machine-readable code, if any.
+        param: the request parameter at fault, if any.
     """
+
+    TEXT_FIELDS = ("message", "type", "code", "param")
 
     def __init__(self, error: ErrorObject) -> None:
         self.error = error
-        details = _details(("type", error.type), ("code", error.code), ("param", error.param))
+        self.message = error.message
+        self.type = error.type
+        self.code = error.code
+        self.param = error.param
+        listed = details(("type", error.type), ("code", error.code), ("param", error.param))
         super().__init__(
-            f"the server reported an error in the stream: {_said(error.message)}{details}"
+            f"the server reported an error in the stream: {said(error.message)}{listed}"
         )
-
-    @property
-    def message(self) -> str | None:
-        """The server's description of the error."""
-        return self.error.message
-
-    @property
-    def type(self) -> str | None:
-        """The error class, for example ``"server_error"``."""
-        return self.error.type
-
-    @property
-    def code(self) -> str | None:
-        """A machine-readable code, if any."""
-        return self.error.code
-
-    @property
-    def param(self) -> str | None:
-        """The request parameter at fault, if any."""
-        return self.error.param

@@ -212,7 +212,7 @@ class SSEDecoder:
         """Like ``feed()``, with each event as a ``Frame`` tuple whose data is bytes (Rule 4).
 
         Raises:
-            EventTooLargeError: as ``feed()`` (its ``events`` are ``ServerSentEvent``).
+            EventTooLargeError: as ``feed()``.
             InvalidStateError: as ``feed()``.
         """
         if self._state is not _OPEN:
@@ -292,7 +292,7 @@ class SSEDecoder:
 
     def _fail(self, size: int, events: list[Frame]) -> None:
         self._state = _State.FAILED
-        raise EventTooLargeError(self._limit, size, [_event(frame) for frame in events])
+        raise EventTooLargeError(self._limit, size, events)
 
     def _process(self, lines: list[bytes]) -> list[Frame]:
         """Apply Rules 2 and 3 to complete lines; the hot loop of the decoder."""

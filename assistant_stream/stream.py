@@ -1,52 +1,52 @@
 """``AssistantStream``: bytes in, callbacks and typed events out.
 
-The shell around the sans-I/O core is one loop: read a chunk from the body, feed it to the
-``SSEDecoder``, and for each event decoded (``decode_event``) call ``on_event``, feed the
-``Accumulator`` and call the callbacks its notices name. The source is any async iterable of
-``bytes`` (a recording: ``replay``), or an opener of an HTTP body (``AssistantClient``), which
-sends its request when the stream starts (see ``_body``).
+The shell around the sans-I/O core is one loop: take the next frames from the
+``FrameReader`` (which reads the body and decodes it), turn each into a typed event
+(``decode_event``), call ``on_event``, feed the ``Accumulator`` and call the callbacks its
+notices name, all through ``Dispatcher.run``. The source is any async iterable of
+``bytes`` (a recording: ``replay``), or an opener of an HTTP body (``AssistantClient``),
+which sends its request when the stream starts (see ``_body``).
 
-Rule 1 - one consumer. Iterating the stream, ``text_deltas``, ``until_done()`` and the
-``get_final_*`` helpers all pull from the same events; each event's callbacks run once,
-before the event is yielded.
+Rule 1 - each event is delivered once, in order. Iterating the stream, ``text_deltas``,
+``until_done()`` and the ``get_final_*`` helpers all take from the same events; each
+event's callbacks run before the event is yielded. Several tasks may wait for the end at
+once; only one iteration may consume the events (``_consumers``).
 
-Rule 2 - one outcome, delivered once. The stream ends in exactly one state (``StreamState``):
-finished, failed or closed. On failure, ``on_timeout`` (for a timeout) and ``on_exception``
-run, the source is closed, ``on_end`` runs, and the exception propagates; every later wait
-raises it again. An error of this package carries ``partial``: everything received.
-Cancellation skips ``on_exception`` but still closes the source and runs ``on_end``.
+Rule 2 - one outcome. The stream's states and moves are the table of ``_stream_state``: it
+ends once, finished, failed or closed. On failure, ``on_timeout`` (for a timeout) and
+``on_exception`` run, the source is closed, ``on_end`` runs, and the exception propagates;
+every later wait raises it again. An error of this package carries ``partial`` (everything
+received) and has the source's secrets masked. Cancellation skips ``on_exception`` but
+still closes the source and runs ``on_end``.
 
 Rule 3 - a stream that ends early says so. A body that ends with neither ``done`` nor a
-run-ending event (``RUN_ENDING_EVENTS``) raises ``StreamInterrupted``. Events after ``done``
-are not read.
+run-ending event (``RUN_ENDING_EVENTS``) raises ``StreamInterrupted``; a body that was not
+an event stream at all says so and shows how it began. Events after ``done`` are not read.
 
 Rule 4 - an ``error`` event is an outcome. ``on_error`` runs when it arrives and the stream
-goes on; when the stream ends, it raises ``RunStreamError`` (as a failure, rule 2) unless an
-``on_error`` callback returned ``True``. A handled error event ends the run as a run-ending
-event would: a body that stops after it is not interrupted.
+goes on; when the stream ends, it raises ``RunStreamError`` (a failure, rule 2) unless an
+``on_error`` callback returned ``True``. An error event ends the run as a run-ending event
+would: a body that stops after it is not interrupted.
 """
 
 from __future__ import annotations
 
-import enum
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
-from types import CoroutineType, TracebackType
-from typing import Any, Final
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from types import TracebackType
+from typing import Final
 
-from ._body import Body, IterableBody, Opener
+from ._body import Body, ConnectionLost, Opener, opener
+from ._consumers import Consumers
 from ._decode import decode_event
-from ._dispatch import Dispatcher, isawaitable
+from ._dispatch import Dispatcher, Handlers, handlers
+from ._error_base import redact
+from ._notices import ON_CONNECT, ON_END, ON_EVENT, ON_EXCEPTION, ON_TIMEOUT
+from ._reader import FrameReader, Watchdog
+from ._stream_state import ENDED, Effect, Move, StreamState, transition
 from .accumulate import Accumulator, FinalRun, PartialRun
-from .errors import (
-    APITimeoutError,
-    AssistantStreamError,
-    EventTooLargeError,
-    RunStreamError,
-    StreamInterrupted,
-)
+from .errors import AssistantStreamError, RunStreamError, StreamInterrupted
 from .events import AssistantStreamEvent, DoneEvent, ErrorEvent, ThreadMessageDelta
-from .handler import EventHandler
 from .sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
 from .types.message import Message
 from .types.message_delta import TextDeltaBlock
@@ -55,41 +55,9 @@ from .types.run_step import RunStep
 
 __all__ = ["AssistantStream", "Handlers", "StreamState"]
 
-#: The most bytes decoded ahead of delivery. A slow consumer gets large chunks (everything
-#: the connection buffered); decoding them a slice at a time keeps the events waiting for
-#: delivery to a few dozen kilobytes per stream instead of several times the chunk.
-FEED_BYTES: Final = 16 * 1024
-
-#: What a stream accepts as its handler: one, several (called in order), or none.
-Handlers = EventHandler | Iterable[EventHandler] | None
-
-
-class StreamState(enum.Enum):
-    """Where a stream is."""
-
-    NEW = "new"  # nothing read yet
-    STREAMING = "streaming"  # started: events are being read and delivered
-    FINISHED = "finished"  # ended normally: done, or a run-ending event then end of body
-    FAILED = "failed"  # an exception ended it; later waits raise it again
-    CLOSED = "closed"  # closed before it finished (aclose(), leaving async with, cancel)
-
-
 _NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
-_NOTHING: tuple[Frame, ...] = ()
-_Coroutine = CoroutineType  # what an `async def` callback returns: awaited without a lookup
-
-
-def _handlers(handler: Handlers) -> tuple[EventHandler, ...]:
-    if handler is None:
-        return ()
-    if isinstance(handler, EventHandler):
-        return (handler,)
-    items: tuple[object, ...] = tuple(handler) if isinstance(handler, Iterable) else (handler,)
-    for item in items:
-        if not isinstance(item, EventHandler):
-            hint = " (pass an instance: Handler(), not Handler)" if isinstance(item, type) else ""
-            raise TypeError(f"a handler must be an EventHandler instance, not {item!r}{hint}")
-    return items  # type: ignore[return-value]  # every item was checked above
+_NOTHING: Final[Sequence[Frame]] = ()
+_AS_ITERATION: Final = "async for"
 
 
 class AssistantStream:
@@ -100,7 +68,8 @@ class AssistantStream:
             of bytes; or an ``Opener`` (an async callable returning a ``Body``), which
             ``AssistantClient`` uses to send its request when the stream starts.
         handler: an ``EventHandler``, several (each callback runs on each, in order), or
-            ``None`` to just iterate events.
+            ``None`` to just iterate events. Which callbacks each has is read when the
+            stream starts.
         max_event_bytes: the SSE decoder's limit on one event (``None``: no limit).
 
     Use it as ``async with stream: ...`` (or call ``aclose()``), so that leaving early still
@@ -114,26 +83,22 @@ class AssistantStream:
         *,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
-        self._open = source if not isinstance(source, AsyncIterable) else _opener(source)
-        self._body: Body | None = None
-        self._read: Any = None  # the body's read(), bound once
-        self._empty_read_ends = False  # whether read() returning b"" is the end of the body
-        self._reading = False  # awaiting the body (the event_idle watchdog's clock runs)
-        self._watchdog: _Watchdog | None = None
-        self._error_event: RunStreamError | None = None  # an unhandled `error` event (rule 4)
-        self._dispatcher = dispatcher = Dispatcher(_handlers(handler))
-        self._accumulator = Accumulator(dispatcher.names)
-        self._decoder = SSEDecoder(max_event_bytes=max_event_bytes)
-        self._pending: Sequence[Frame] = _NOTHING  # decoded, not yet delivered
-        self._unfed = b""  # a chunk larger than FEED_BYTES, decoded from _unfed_at on
-        self._unfed_at = 0
-        self._position = 0
-        self._deferred: BaseException | None = None  # raised once the pending events are out
-        self._exhausted = False
+        self._open = source if not isinstance(source, AsyncIterable) else opener(source)
+        self._handlers = handlers(handler)
+        self._max_event_bytes = max_event_bytes
         self._state = _NEW
-        self._error: BaseException | None = None
-        self._released = False
+        self._outcome: BaseException | None = None  # what every wait raises once FAILED
+        self._consumers = Consumers()
+        self._dispatcher = Dispatcher(())  # the handlers' callbacks, read at the start
+        self._accumulator = Accumulator(())
+        self._body: Body | None = None
+        self._reader: FrameReader | None = None
+        self._watchdog: Watchdog | None = None
+        self._frames: Sequence[Frame] = _NOTHING  # decoded, delivered up to _position
+        self._position = 0
         self._current_event: AssistantStreamEvent | None = None
+        self._error_seen = False  # an `error` event arrived (rule 4)
+        self._run_error: RunStreamError | None = None  # ... and no on_error handled it
 
     def __repr__(self) -> str:
         return f"<AssistantStream {self._state.value} run={self._accumulator.run_id}>"
@@ -151,7 +116,11 @@ class AssistantStream:
 
     async def __aenter__(self) -> AssistantStream:
         if self._state is _NEW:
-            await self._guard(self._start())
+            try:
+                await self._start()
+            except BaseException as exc:
+                await self._end(exc)
+                raise
         return self
 
     async def __aexit__(
@@ -166,7 +135,7 @@ class AssistantStream:
         return self
 
     async def __anext__(self) -> AssistantStreamEvent:
-        event = await self._next()
+        event = await self._next(self, _AS_ITERATION)
         if event is None:
             raise StopAsyncIteration
         return event
@@ -177,36 +146,46 @@ class AssistantStream:
         A stream that never started is just marked closed: nothing was opened, and no
         callback ran, so none runs now.
         """
-        if self._state is _NEW:
-            self._state = _CLOSED
-            self._released = True
-        elif self._state is _STREAMING:
-            self._state = _CLOSED
-            await self._release()
+        try:
+            await self._move(Move.CLOSE)
+        except BaseException as exc:
+            await self._end(exc)
+            raise
 
-    # -- helpers that drain the stream ---------------------------------------------------
+    # -- waits: any number of tasks at once ------------------------------------------------
 
     async def until_done(self) -> None:
         """Read the stream to its end, delivering every callback.
 
+        Safe to call from several tasks at once: one reads, all get the same outcome.
+
         Raises:
             StreamInterrupted: the body ended without ``done`` or a run-ending event.
+            RunStreamError: the server sent an ``error`` event no ``on_error`` handled.
             Exception: whatever ended the stream (a callback's exception included).
         """
-        await self._next(drain=True)
+        consumers = self._consumers
+        while self._state not in ENDED:
+            if consumers.may_drive():
+                await self._read("until_done()", drain=True)
+            else:
+                await consumers.wait_for_end()
+        if self._state is _FAILED:
+            assert self._outcome is not None
+            raise self._outcome
 
     async def get_final_run(self) -> FinalRun:
-        """Drain the stream; return the last run and whether a run-ending event came."""
+        """Wait for the end; return the last run and whether a run-ending event came."""
         await self.until_done()
         return self._accumulator.final_run()
 
     async def get_final_messages(self) -> tuple[Message, ...]:
-        """Drain the stream; return every message, terminal objects where they came."""
+        """Wait for the end; return every message, terminal objects where they came."""
         await self.until_done()
         return self._accumulator.messages()
 
     async def get_final_run_steps(self) -> tuple[RunStep, ...]:
-        """Drain the stream; return every step, terminal objects where they came.
+        """Wait for the end; return every step, terminal objects where they came.
 
         Steps first seen at their terminal event (in a submit-tool-outputs stream) are
         included.
@@ -216,19 +195,23 @@ class AssistantStream:
 
     @property
     def text_deltas(self) -> AsyncIterator[str]:
-        """The text fragments of every message, in order (empty fragments skipped)."""
+        """A new iteration over the text fragments of every message (empty ones skipped).
+
+        It holds the stream's events, as ``async for`` does, until it is exhausted or
+        closed.
+        """
         return self._text_deltas()
 
     async def _text_deltas(self) -> AsyncIterator[str]:
-        while (event := await self._next()) is not None:
-            if type(event) is ThreadMessageDelta:
-                for block in event.data.delta.content or ():
-                    if (
-                        type(block) is TextDeltaBlock
-                        and block.text is not None
-                        and block.text.value
-                    ):
-                        yield block.text.value
+        iteration = object()
+        try:
+            while (event := await self._next(iteration, "text_deltas")) is not None:
+                if type(event) is ThreadMessageDelta:
+                    for block in event.data.delta.content or ():
+                        if type(block) is TextDeltaBlock and block.text and block.text.value:
+                            yield block.text.value
+        finally:
+            self._consumers.release(iteration)
 
     # -- what has been received ----------------------------------------------------------
 
@@ -262,231 +245,142 @@ class AssistantStream:
         """Everything received so far, as frozen values."""
         return self._accumulator.partial(self._current_event)
 
-    # -- the loop ------------------------------------------------------------------------
+    # -- reading -------------------------------------------------------------------------
 
     async def _start(self) -> None:
-        self._state = _STREAMING
+        """Read the handlers' callbacks, open the body and call ``on_connect``."""
+        await self._move(Move.START)
+        self._dispatcher = dispatcher = Dispatcher(self._handlers)
+        self._accumulator = Accumulator(dispatcher.wanted)
         self._body = body = await self._open()
-        self._read, self._empty_read_ends = body.read, body.empty_read_ends
+        decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
+        self._reader = reader = FrameReader(body, decoder)
         if body.event_idle is not None:
-            self._watchdog = _Watchdog(self, body.event_idle)
-        await self._dispatcher.call("on_connect", ())
+            self._watchdog = Watchdog(reader, body, body.event_idle)
+        await dispatcher.call(ON_CONNECT)
 
-    def _translate(self, exc: Exception) -> BaseException:
-        """Map an exception of the body's read() (a lost connection, a timeout)."""
-        assert self._body is not None
-        return self._body.translate(exc, lambda: self.partial)
-
-    async def _deliver_error(self, event: ErrorEvent) -> None:
-        """Call ``on_error`` and remember the error unless a callback returned ``True``."""
-        handled = False
-        for name, args in self._accumulator.feed(event):
-            for function in self._dispatcher.table[name]:
-                result = function(*args)
-                if result is not None and isawaitable(result):
-                    result = await result
-                handled = handled or (name == "on_error" and result is True)
-        if not handled:
-            self._error_event = RunStreamError(event.data)
-
-    async def _next(self, *, drain: bool = False) -> AssistantStreamEvent | None:
-        """Deliver the next event and return it; ``None`` once the stream has ended.
-
-        With ``drain``, deliver every event to the end (in one frame: no call per event).
-        """
+    async def _next(self, iteration: object, name: str) -> AssistantStreamEvent | None:
+        """The next event for an iteration, ``None`` once the stream has ended (rule 1)."""
         state = self._state
-        if state is not _STREAMING:
-            if state is _NEW:
-                await self._guard(self._start())
-            elif state is _FAILED:
-                assert self._error is not None
-                raise self._error
-            else:
-                return None
+        if state in ENDED:
+            if state is _FAILED:
+                assert self._outcome is not None
+                raise self._outcome
+            return None
+        self._consumers.claim(iteration, name)
+        return await self._read(name, drain=False)
+
+    async def _read(self, reader: str, *, drain: bool) -> AssistantStreamEvent | None:
+        """Deliver the next event (every event, with ``drain``) as ``reader``."""
+        consumers = self._consumers
+        consumers.reading = reader
         try:
-            return await self._step(drain)
+            if self._state is _NEW:
+                await self._start()
+            return await self._deliver(drain)
         except BaseException as exc:
-            await self._fail(exc)
-            raise
-
-    async def _step(self, drain: bool) -> AssistantStreamEvent | None:
-        table = self._dispatcher.table
-        on_event = table.get("on_event", ())
-        feed = self._accumulator.feed
-        while True:
-            if self._position < len(self._pending):
-                frame = self._pending[self._position]
-                self._position += 1
-                self._current_event = event = decode_event(frame[0], frame[1])
-                # Dispatcher.call, inlined for on_event and each notice: this runs per event
-                for function in on_event:
-                    result = function(event)
-                    if result is not None and (type(result) is _Coroutine or isawaitable(result)):
-                        await result
-                if type(event) is ErrorEvent:
-                    await self._deliver_error(event)
-                else:
-                    for name, args in feed(event):
-                        for function in table[name]:
-                            result = function(*args)
-                            if result is not None and (
-                                type(result) is _Coroutine or isawaitable(result)
-                            ):
-                                await result
-                if type(event) is DoneEvent:
-                    await self._settle()
-                    return event
-                if drain:
-                    continue
-                return event
-            if self._deferred is not None:
-                raise self._deferred
-            if self._unfed:  # the rest of a large chunk, a slice at a time
-                self._feed_slice()
-                continue
-            if self._exhausted:
-                await self._end_of_body()
-                return None
-            # Hold nothing already delivered while waiting (a hundred idle streams would
-            # keep a hundred chunks and their events alive).
-            chunk, self._pending = None, _NOTHING
-            self._reading = True
-            try:
-                chunk = await self._read()
-            except StopAsyncIteration:
-                chunk = None
-            except Exception as exc:
-                raise self._translate(exc) from exc
-            finally:
-                self._reading = False
-            if not chunk:
-                if chunk is None or self._empty_read_ends:
-                    self._exhausted = True
-                    self._decoder.finish()  # completes no event (the standard's rule)
-                continue
-            if len(chunk) > FEED_BYTES:
-                self._unfed, self._unfed_at = chunk, 0
-                self._feed_slice()
-            else:
-                self._feed(chunk)
-
-    def _feed_slice(self) -> None:
-        start = self._unfed_at
-        self._unfed_at = end = start + FEED_BYTES
-        piece = self._unfed[start:end]
-        if end >= len(self._unfed):
-            self._unfed = b""
-        self._feed(piece)
-
-    def _feed(self, chunk: bytes) -> None:
-        self._position = 0
-        try:
-            self._pending = self._decoder.feed_frames(chunk)
-        except EventTooLargeError as exc:  # deliver what completed before it, then raise
-            self._pending = [(e.event, e.data.encode(), e.id, e.retry) for e in exc.events]
-            self._deferred = exc
-
-    async def _end_of_body(self) -> None:
-        # An error event, raised or handled, explains the end as a run-ending event does.
-        ended_by_error = self._error_event is not None or type(self._current_event) is ErrorEvent
-        if ended_by_error or self._accumulator.final_run().ended:
-            await self._settle()
-            return
-        undecoded = self._decoder.pending_bytes
-        reason = "the body ended"
-        if undecoded:
-            reason += f" in the middle of an event ({undecoded} bytes undecoded)"
-        raise StreamInterrupted(self.partial, reason)
-
-    async def _settle(self) -> None:
-        if self._error_event is not None:
-            raise self._error_event  # _fail delivers it as the outcome (rule 4)
-        self._state = _FINISHED
-        await self._release()
-
-    async def _guard(self, step: Any) -> None:
-        try:
-            await step
-        except BaseException as exc:
-            await self._fail(exc)
-            raise
-
-    async def _fail(self, exc: BaseException) -> None:
-        if self._state not in (_NEW, _STREAMING):
-            return  # already ended: on_end ran, nothing more to report
-        if not isinstance(exc, Exception):  # cancellation, KeyboardInterrupt
-            self._state = _CLOSED
-            await self._release()
-            return
-        self._state, self._error = _FAILED, exc
-        if isinstance(exc, AssistantStreamError) and exc.partial is None:
-            exc.partial = self.partial
-        try:
-            if isinstance(exc, TimeoutError):
-                await self._dispatcher.call("on_timeout", ())
-            await self._dispatcher.call("on_exception", (exc,))
-        except Exception as raised:  # the callback's exception is now the outcome
-            self._error = raised
+            await self._end(exc)
             raise
         finally:
-            await self._release()
+            consumers.reading = None
+
+    async def _deliver(self, drain: bool) -> AssistantStreamEvent | None:
+        """The loop: deliver the next event, or every event to the end with ``drain``."""
+        run, feed = self._dispatcher.run, self._accumulator.feed
+        on_event = ON_EVENT in self._dispatcher.wanted
+        reader = self._reader
+        assert reader is not None
+        while True:
+            if self._position < len(self._frames):
+                frame = self._frames[self._position]
+                self._position += 1
+                self._current_event = event = decode_event(frame[0], frame[1])
+                if on_event:
+                    await run(((ON_EVENT, (event,)),))
+                handled = await run(feed(event))
+                if type(event) is ErrorEvent:
+                    self._error_seen = True
+                    if not handled:
+                        self._run_error = RunStreamError(event.data)
+                elif type(event) is DoneEvent:
+                    await self._finish()
+                    return event
+                if not drain:
+                    return event
+                continue
+            self._frames = _NOTHING  # hold nothing delivered while waiting
+            try:
+                frames = await reader.read()
+            except Exception as exc:
+                what = self._body.translate(exc) if self._body is not None else exc
+                if what is exc:
+                    raise
+                if isinstance(what, ConnectionLost):
+                    raise StreamInterrupted(self.partial, what.reason) from exc
+                raise what from exc
+            if frames is None:
+                await self._end_of_body()
+                return None
+            self._frames, self._position = frames, 0
+
+    async def _end_of_body(self) -> None:
+        if self._error_seen or self._accumulator.final_run().ended:
+            await self._finish()
+            return
+        assert self._reader is not None
+        raise StreamInterrupted(self.partial, self._reader.why_ended(self._secrets()))
+
+    async def _finish(self) -> None:
+        if self._run_error is not None:
+            raise self._run_error  # the outcome (rule 4), through _end
+        await self._move(Move.FINISH)
+
+    # -- the outcome -----------------------------------------------------------------------
+
+    def _secrets(self) -> tuple[str, ...]:
+        return self._body.secrets() if self._body is not None else ()
+
+    async def _end(self, exc: BaseException) -> None:
+        """``exc`` ended the stream: a failure, or cancellation (rule 2)."""
+        if not isinstance(exc, Exception):
+            await self._move(Move.CANCEL)
+            return
+        if isinstance(exc, AssistantStreamError):
+            if exc.partial is None:
+                exc.partial = self.partial
+            redact(exc, self._secrets())
+        try:
+            await self._move(Move.FAIL, exc)
+        except Exception as raised:  # a callback's exception is now the outcome
+            await self._move(Move.FAIL, raised)
+            raise
+
+    async def _move(self, move: Move, error: BaseException | None = None) -> None:
+        """Make ``move`` (the table of ``_stream_state``) and apply its effects."""
+        state, effects = transition(self._state, move)
+        self._state = state
+        if error is not None:
+            self._outcome = error
+        try:
+            if Effect.REPORT in effects:
+                assert error is not None
+                if isinstance(error, TimeoutError):
+                    await self._dispatcher.call(ON_TIMEOUT)
+                await self._dispatcher.call(ON_EXCEPTION, error)
+        finally:
+            try:
+                if Effect.RELEASE in effects:
+                    await self._release()
+            finally:
+                if state in ENDED:
+                    self._consumers.end()
 
     async def _release(self) -> None:
-        """Close the source, then run ``on_end``: once, whatever happened."""
-        if self._released:
-            return
-        self._released = True
+        """Close the source, then run ``on_end``: once, whatever happened (rule 2)."""
         try:
             if self._watchdog is not None:
                 self._watchdog.cancel()
             if self._body is not None:
                 await self._body.aclose(finished=self._state is _FINISHED)
         finally:
-            try:
-                await self._dispatcher.call("on_end", ())
-            except Exception as raised:  # whatever propagates is the one outcome (rule 2)
-                self._state, self._error = _FAILED, raised
-                raise
-
-
-def _opener(source: AsyncIterable[bytes]) -> Opener:
-    async def open_iterable() -> Body:
-        return IterableBody(source)
-
-    return open_iterable
-
-
-class _Watchdog:
-    """Interrupts the body's read after ``seconds`` with no event while the stream waits.
-
-    It ticks every quarter of ``seconds`` instead of resetting a timer per event, so the
-    event loop pays nothing per event: a tick sees progress when the current event changed
-    or the stream was not waiting on the server (time in callbacks does not count). So it
-    fires between ``seconds`` and ``1.25 * seconds`` after the last event.
-    """
-
-    def __init__(self, stream: AssistantStream, seconds: float) -> None:
-        import asyncio  # here, not at the top: the module imports without asyncio
-
-        self._loop = loop = asyncio.get_running_loop()
-        self._stream = stream
-        self._seconds = seconds
-        self._interval = seconds / 4
-        self._seen: object = stream._current_event
-        self._quiet_since = loop.time()
-        self._handle = loop.call_later(self._interval, self._tick)
-
-    def _tick(self) -> None:
-        stream, now = self._stream, self._loop.time()
-        if stream._current_event is not self._seen or not stream._reading:
-            self._seen, self._quiet_since = stream._current_event, now
-        elif now - self._quiet_since >= self._seconds:
-            body = stream._body
-            assert body is not None
-            body.interrupt(APITimeoutError("event_idle", self._seconds, request=body.request))
-            return
-        self._handle = self._loop.call_later(self._interval, self._tick)
-
-    def cancel(self) -> None:
-        """Stop ticking."""
-        self._handle.cancel()
+            await self._dispatcher.call(ON_END)

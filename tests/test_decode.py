@@ -175,7 +175,7 @@ def test_malformed_data_raises_with_path(name: str, data: str, problem: str) -> 
     assert name == error.event
     assert any(problem in line for line in error.problems), error.problems
     assert problem in str(error)
-    assert data[:40] in error.data_excerpt
+    assert data == error.data
     assert isinstance(error, ValueError)
     assert isinstance(error, AssistantStreamError)
     assert not isinstance(error, KeyError)
@@ -194,14 +194,36 @@ def test_every_problem_is_reported() -> None:
     } == set(caught.value.problems)
 
 
-def test_malformed_error_keeps_cause_and_cuts_long_data() -> None:
-    """The original exception is chained, and a long payload is quoted only in part."""
-    data = '{"id": 1, "padding": "' + "x" * 5000 + '"}'
+def test_malformed_error_keeps_cause_and_the_raw_data() -> None:
+    """The original exception is chained, and the raw data is kept as received."""
+    data = b'{"id": 1, "padding": "' + b"x" * 5000 + b'"}'
     with pytest.raises(MalformedEventError) as caught:
         decode_event("thread.run.created", data)
     assert caught.value.__cause__ is not None
-    assert len(caught.value.data_excerpt) < 300
-    assert "more characters" in caught.value.data_excerpt
+    assert data is caught.value.data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"id": "run_1", "instructions": 7, "tools": [{"type": "function", "function": '
+        '{"name": "lookup", "arguments": "secret-user-text"}}], "model": ["secret-user-text"]}',
+        '{"id": "run_1", "metadata": "secret-user-text"}',
+        '{"id": "run_1", "status": 1, "usage": {"prompt_tokens": "secret-user-text"}}',
+        '{"id": "secret-user-text", "created_at": "secret-user-text"',
+        '{"id": {"secret-user-text": 1}}',
+    ],
+)
+def test_malformed_error_quotes_no_value(data: str) -> None:
+    """The message names the event, the paths and the kinds of problem, never a value."""
+    with pytest.raises(MalformedEventError) as caught:
+        decode_event("thread.run.created", data)
+    error = caught.value
+    assert [] == [
+        text for text in (str(error), repr(error), *error.problems) if "secret-user-text" in text
+    ]
+    assert error.problems
+    assert all(" @ $" in problem for problem in error.problems), error.problems
 
 
 def decode_body(path: Path) -> list[object]:

@@ -3,12 +3,12 @@
 import re
 
 from assistant_stream import errors
+from assistant_stream._error_base import excerpt
 from assistant_stream.errors import (
     AssistantStreamError,
     EventTooLargeError,
     InvalidStateError,
     MalformedEventError,
-    excerpt,
 )
 from assistant_stream.sse import ServerSentEvent
 
@@ -58,9 +58,10 @@ def test_builtin_bases_match_the_meaning() -> None:
 
 def test_event_too_large_message_and_payload() -> None:
     """The error names the limit, how to change it, and carries the events before it."""
-    before = [ServerSentEvent(data="a")]
+    before = [("message", b"caf\xc3\xa9", "7", None)]
     error = EventTooLargeError(1024, 2048, before)
-    assert (1024, 2048, before) == (error.limit, error.size, error.events)
+    assert (1024, 2048, before) == (error.limit, error.size, error.frames)
+    assert [ServerSentEvent(data="café", id="7")] == error.events
     assert "max_event_bytes=1024" in str(error)
     assert "None" in str(error)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
+from unittest import mock
 
 import pytest
 from builders import (
@@ -30,7 +32,8 @@ from builders import (
 )
 
 from assistant_stream import EventHandler, StreamState, replay
-from assistant_stream import handler as handler_module
+from assistant_stream import _dispatch as dispatch_module
+from assistant_stream._dispatch import Dispatcher
 from assistant_stream.handler import CALLBACK_NAMES
 
 # -- streams ------------------------------------------------------------------------------
@@ -115,7 +118,7 @@ class Boom(Exception):
 
 
 def test_callback_table_holds_only_overridden_callbacks() -> None:
-    """The class's table names each overridden callback, and nothing else."""
+    """The dispatcher's table names each callback a handler has, and nothing else."""
 
     class Partial(EventHandler):
         async def on_text_delta(self, delta: Any, snapshot: Any) -> None: ...
@@ -125,34 +128,32 @@ def test_callback_table_holds_only_overridden_callbacks() -> None:
     class Child(Partial):
         def on_done(self) -> None: ...
 
-    assert {"on_text_delta", "on_end"} == Partial._callback_names
-    assert {"on_text_delta", "on_end", "on_done"} == Child._callback_names
-    assert frozenset() == EventHandler._callback_names
+    assert {"on_text_delta", "on_end"} == Dispatcher([Partial()]).wanted
+    assert {"on_text_delta", "on_end", "on_done"} == Dispatcher([Child()]).wanted
+    assert frozenset() == Dispatcher([EventHandler()]).wanted
 
 
-async def test_callback_table_is_built_once_per_subclass(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Creating the class builds its table; instances and streams reuse it."""
-    built: list[str] = []
-    original = handler_module.overridden
+async def test_callback_table_is_built_once_per_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stream reads each handler's callbacks once when it starts, not per event."""
+    read: list[object] = []
+    original = dispatch_module.callbacks_of
 
-    def counting(cls: Any, *args: Any) -> Any:
-        built.append(cls.__qualname__)
-        return original(cls, *args)
+    def counting(handler: Any) -> Any:
+        read.append(handler)
+        return original(handler)
 
-    monkeypatch.setattr(handler_module, "overridden", counting)
-
-    class Counted(RecorderBase):
-        async def on_text_delta(self, delta: Any, snapshot: Any) -> None: ...
-
-    table = Counted._callback_names
-    first, second = Counted(), Counted()
-    await drain(HELLO, [first, second])
-    assert [Counted.__qualname__] == built
-    assert table is type(first)._callback_names
+    monkeypatch.setattr(dispatch_module, "callbacks_of", counting)
+    first, second = Recorder(), Recorder()
+    stream = replay(body(*TWO_OF_EACH), [first, second])
+    assert [] == read  # nothing is read before the stream starts
+    async with stream:
+        await stream.until_done()
+    assert [first, second] == read
+    assert first.calls == second.calls
 
 
-async def test_callbacks_not_overridden_are_never_called(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Base-class callbacks (replaced here by spies after the class exists) never run."""
+async def test_callbacks_not_overridden_are_never_called() -> None:
+    """EventHandler's own do-nothing callbacks never run: they are not in the table."""
 
     class OnlyDeltas(EventHandler):
         def __init__(self) -> None:
@@ -161,14 +162,64 @@ async def test_callbacks_not_overridden_are_never_called(monkeypatch: pytest.Mon
         def on_text_delta(self, delta: Any, snapshot: Any) -> None:
             self.values.append(delta.value)
 
-    spied: list[str] = []
-    for name in CALLBACK_NAMES:
-        if name != "on_text_delta":
-            monkeypatch.setattr(EventHandler, name, lambda *_, name=name: spied.append(name))
+    defaults = {function.__code__ for function in dispatch_module.DEFAULTS.values()}
+    called: list[str] = []
+
+    def profile(frame: Any, what: str, _: Any) -> None:
+        if what == "call" and frame.f_code in defaults:
+            called.append(frame.f_code.co_name)
+
     handler = OnlyDeltas()
-    await drain(TWO_OF_EACH, handler)
+    sys.setprofile(profile)
+    try:
+        await drain(TWO_OF_EACH, handler)
+    finally:
+        sys.setprofile(None)
     assert ["Hel", "lo", "Bye", "Second"] == handler.values
-    assert [] == spied
+    assert [] == called
+
+
+# -- callbacks attached after the class exists -------------------------------------------
+
+
+async def test_callback_assigned_to_an_instance_is_called() -> None:
+    """A function set on a handler instance is one of its callbacks."""
+    seen: list[str] = []
+    handler = EventHandler()
+    handler.on_text_delta = lambda delta, snapshot: seen.append(delta.value)  # type: ignore[method-assign]
+    await drain(HELLO, handler)
+    assert ["Hel", "lo"] == seen
+
+
+async def test_callback_patched_onto_the_class_is_called() -> None:
+    """unittest.mock.patch.object on a handler class, after it was made, is seen."""
+
+    class Quiet(EventHandler):
+        async def on_done(self) -> None: ...
+
+    with mock.patch.object(Quiet, "on_text_delta") as patched:
+        await drain(HELLO, Quiet())
+    assert ["Hel", "lo"] == [call.args[0].value for call in patched.call_args_list]
+
+
+async def test_async_mock_with_the_handler_spec_is_a_handler() -> None:
+    """AsyncMock(spec=EventHandler) receives (and awaits) every callback, in order."""
+    handler = mock.AsyncMock(spec=EventHandler)
+    await drain(HELLO, handler)
+    handler.on_text_delta.assert_awaited()
+    names = [name for name, _, _ in handler.mock_calls]
+    expected = (await record(body(*HELLO))).names(with_events=True)
+    assert expected == names
+
+
+async def test_callbacks_are_read_when_the_stream_starts() -> None:
+    """A callback attached after the stream started is not called by that stream."""
+    seen: list[str] = []
+    handler = EventHandler()
+    async with replay(body(*HELLO), handler) as stream:
+        handler.on_text_delta = lambda delta, snapshot: seen.append(delta.value)  # type: ignore[method-assign]
+        await stream.until_done()
+    assert [] == seen
 
 
 # -- how callbacks are called -------------------------------------------------------------
@@ -280,7 +331,7 @@ def test_misspelled_callback_warns_with_the_close_match(typo: str, meant: str) -
     with pytest.warns(UserWarning, match=pattern) as caught:
         typo_class = type("Typo", (EventHandler,), {typo: lambda self, *args: None})
     assert [__file__] == [warning.filename for warning in caught]  # points at the class
-    assert typo not in typo_class._callback_names
+    assert typo not in Dispatcher([typo_class()]).wanted
 
 
 async def test_one_handler_serves_two_streams_in_turn() -> None:

@@ -33,7 +33,13 @@ from hypothesis import strategies as st
 from shared_data import recordings, requires_recordings
 from strategies import cut_points
 
-from assistant_stream import StreamState, ThreadMessageDelta, decode_event, replay
+from assistant_stream import (
+    StreamInterrupted,
+    StreamState,
+    ThreadMessageDelta,
+    decode_event,
+    replay,
+)
 from assistant_stream.types.message_delta import TextDeltaBlock
 
 SAMPLE = body(
@@ -116,11 +122,39 @@ async def test_a_str_is_always_a_path(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     short_body = body().decode()  # "event: done\ndata: [DONE]\n\n": a valid file name
     stream = replay(short_body)  # nothing is opened yet
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match=r"looks like a body: pass the body as bytes"):
         await stream.until_done()
     assert StreamState.FAILED == stream.state
     (tmp_path / short_body).write_bytes(SAMPLE)
     assert "completed" == (await replay(short_body).get_final_run()).run.status
+
+
+async def test_a_missing_path_says_a_str_is_a_path(tmp_path: Path) -> None:
+    """A path to no file fails naming it, and saying how a body is passed."""
+    missing = tmp_path / "nothing.sse"
+    with pytest.raises(FileNotFoundError, match=r"a str as a path, bytes as the body") as caught:
+        await replay(str(missing)).until_done()
+    assert str(missing) == caught.value.filename
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b'{\n  "object": "list",\n  "data": []\n}\n',
+        b"<html><body>502 Bad Gateway</body></html>\n\n",
+    ],
+)
+async def test_a_body_that_is_no_event_stream_says_so(source: bytes) -> None:
+    """A replayed JSON or HTML file is named as not an event stream, with how it begins."""
+    with pytest.raises(StreamInterrupted, match="not an event stream; it begins") as caught:
+        await replay(source).until_done()
+    assert source.decode()[:12] in str(caught.value).replace("\\n", "\n")
+
+
+async def test_a_cut_event_stream_is_still_a_cut() -> None:
+    """An event stream cut mid-event keeps the "middle of an event" reason."""
+    with pytest.raises(StreamInterrupted, match="in the middle of an event"):
+        await replay(b"event: thread.run.created\ndata: {").until_done()
 
 
 # ---------------------------------------------------------------------------------------------

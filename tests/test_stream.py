@@ -37,8 +37,8 @@ from assistant_stream import (
     StreamState,
     replay,
 )
+from assistant_stream._reader import FEED_BYTES
 from assistant_stream.errors import RunStreamError
-from assistant_stream.stream import FEED_BYTES
 from assistant_stream.types.message import Message
 from assistant_stream.types.shared import ErrorObject
 
@@ -485,6 +485,6 @@ async def test_a_large_chunk_is_decoded_a_slice_at_a_time() -> None:
         await stream.until_done()
     whole = Recorder()
     async with replay(chunks(len(data)), whole) as stream:
-        ahead = [len(stream._pending) - stream._position async for _ in stream]
+        ahead = [len(stream._frames) - stream._position async for _ in stream]
     assert small.calls == whole.calls
     assert max(ahead) < 500  # about FEED_BYTES of events, not all 3,000 at once

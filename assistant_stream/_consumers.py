@@ -1,0 +1,87 @@
+"""Who may read a stream's events, when several tasks use one stream.
+
+A stream's events are read by one reader at a time, and each event's callbacks run once.
+Two kinds of consumers share them:
+
+Rule 1 - waits share one outcome. ``until_done()`` and the ``get_final_*`` helpers may be
+called from any number of tasks at once. When nothing is reading, the first wait drives the
+stream to its end; the others wait for that end, and every one of them gets the same
+outcome (the same exception, if the stream failed).
+
+Rule 2 - one iteration holds the stream. ``async for`` over the stream and each
+``text_deltas`` iterator are iterations. The first one to pull an event holds the stream
+until the stream ends (or, for ``text_deltas``, until that iterator is closed). Pulling
+from another iteration meanwhile raises ``InvalidStateError`` naming the holder, and so
+does pulling while another pull or a wait is reading.
+
+Rule 3 - a wait during an iteration. In the task that last pulled the holding iteration
+(its loop body), a wait drives the rest of the stream, and the iteration's next pull ends
+it. In any other task, a wait waits for the end, which the iteration reaches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from .errors import InvalidStateError
+
+__all__ = ["Consumers"]
+
+
+class Consumers:
+    """The bookkeeping of the rules above, for one stream.
+
+    Attributes:
+        reading: what is reading events now (``"until_done()"``, ``"async for"``...), or
+            ``None``. The stream sets it around each read.
+    """
+
+    __slots__ = ("_ended", "_holder", "_holder_name", "_holder_task", "reading")
+
+    def __init__(self) -> None:
+        self.reading: str | None = None
+        self._holder: object = None
+        self._holder_name = ""
+        self._holder_task: object = None
+        self._ended = asyncio.Event()
+
+    def claim(self, iteration: object, name: str) -> None:
+        """Let ``iteration`` (called ``name`` in messages) pull the next event (rule 2).
+
+        Raises:
+            InvalidStateError: another consumer reads, or another iteration holds the stream.
+        """
+        if self.reading is not None:
+            raise InvalidStateError(
+                f"cannot read the stream with {name}: it is being read by {self.reading} "
+                "right now; consume a stream from one task, or wait for its end with "
+                "until_done()"
+            )
+        holder = self._holder
+        if holder is not None and holder is not iteration:
+            raise InvalidStateError(
+                f"cannot read the stream with {name}: its events are consumed by "
+                f"{self._holder_name}; iterate a stream once, or wait for its end with "
+                "until_done()"
+            )
+        self._holder, self._holder_name = iteration, name
+        self._holder_task = asyncio.current_task()
+
+    def release(self, iteration: object) -> None:
+        """``iteration`` was closed: it no longer holds the stream."""
+        if self._holder is iteration:
+            self._holder = None
+
+    def may_drive(self) -> bool:
+        """Whether a wait in the current task should read the stream itself (rules 1, 3)."""
+        if self.reading is not None:
+            return False
+        return self._holder is None or self._holder_task is asyncio.current_task()
+
+    def end(self) -> None:
+        """The stream has ended: wake every wait."""
+        self._ended.set()
+
+    async def wait_for_end(self) -> None:
+        """Wait until ``end()`` is called."""
+        await self._ended.wait()

@@ -1,0 +1,95 @@
+"""The states of an ``AssistantStream`` and every legal move between them, as one table.
+
+A stream is in one ``StreamState``. Something happens to it (a ``Move``); ``TRANSITIONS``
+gives the next state and what the stream must do about it (``Effect``), in order. A move
+the table does not list is a bug in the caller and raises ``InvalidStateError`` naming
+the state and the move.
+
+Rule 1 - a stream ends once. FINISHED, FAILED and CLOSED are ends. The move that first
+reaches one RELEASEs the stream: the body is closed, then ``on_end`` runs. Closing or
+cancelling an ended stream changes nothing.
+
+Rule 2 - a failure is reported before the release. FAIL from STREAMING REPORTs first
+(``on_timeout`` for a timeout, then ``on_exception``); cancellation is not reported.
+
+Rule 3 - whatever propagates is the one outcome. An exception raised by ``on_exception``
+or ``on_end`` replaces the stream's outcome: FAIL from an end state goes to FAILED with no
+effect, and every later wait raises that exception.
+
+Rule 4 - a stream that never started has nothing to release. CLOSE from NEW runs no
+callback: nothing was opened.
+"""
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from .errors import InvalidStateError
+
+__all__ = ["ENDED", "TRANSITIONS", "Effect", "Move", "StreamState", "transition"]
+
+
+class StreamState(enum.Enum):
+    """Where a stream is."""
+
+    NEW = "new"  # nothing read yet
+    STREAMING = "streaming"  # started: events are being read and delivered
+    FINISHED = "finished"  # ended normally: done, or a run-ending event then end of body
+    FAILED = "failed"  # an exception ended it; later waits raise it again
+    CLOSED = "closed"  # closed before it finished (aclose(), leaving async with, cancel)
+
+
+class Move(enum.Enum):
+    """What happened to a stream."""
+
+    START = "start"  # the first wait, pull or `async with`: the body is opened
+    FINISH = "finish"  # `done`, or the body ended after a run-ending event
+    FAIL = "fail"  # an exception ended it: the network's, the wire's or a callback's
+    CANCEL = "cancel"  # its task was cancelled (or interrupted) while it ran
+    CLOSE = "close"  # aclose(), or leaving `async with`
+
+
+class Effect(enum.Enum):
+    """What the stream does after a move, in the order listed."""
+
+    REPORT = "report"  # call on_timeout (for a timeout), then on_exception
+    RELEASE = "release"  # close the body, then call on_end
+
+
+_NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
+_REPORT, _RELEASE = Effect.REPORT, Effect.RELEASE
+
+#: The states a stream ends in.
+ENDED: Final = frozenset({_FINISHED, _FAILED, _CLOSED})
+
+#: (state, move) -> (next state, effects in order).
+TRANSITIONS: Final[Mapping[tuple[StreamState, Move], tuple[StreamState, tuple[Effect, ...]]]] = (
+    MappingProxyType(
+        {
+            (_NEW, Move.START): (_STREAMING, ()),
+            (_NEW, Move.CLOSE): (_CLOSED, ()),  # rule 4
+            (_STREAMING, Move.FINISH): (_FINISHED, (_RELEASE,)),
+            (_STREAMING, Move.FAIL): (_FAILED, (_REPORT, _RELEASE)),  # rule 2
+            (_STREAMING, Move.CANCEL): (_CLOSED, (_RELEASE,)),
+            (_STREAMING, Move.CLOSE): (_CLOSED, (_RELEASE,)),
+            **{(ended, Move.CLOSE): (ended, ()) for ended in ENDED},  # rule 1
+            **{(ended, Move.CANCEL): (ended, ()) for ended in ENDED},
+            **{(ended, Move.FAIL): (_FAILED, ()) for ended in ENDED},  # rule 3
+        }
+    )
+)
+
+
+def transition(state: StreamState, move: Move) -> tuple[StreamState, tuple[Effect, ...]]:
+    """The next state and the effects of ``move`` in ``state``.
+
+    Raises:
+        InvalidStateError: the table has no such move (a bug in the caller).
+    """
+    try:
+        return TRANSITIONS[state, move]
+    except KeyError:
+        raise InvalidStateError(
+            f"an AssistantStream that is {state.value} cannot {move.value}"
+        ) from None
