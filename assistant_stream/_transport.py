@@ -47,6 +47,7 @@ from yarl import URL
 from . import _retry
 from ._body import ConnectionLost
 from ._config import RetryPolicy, Timeout
+from ._error_base import excerpt, mask
 from ._retry import Failure
 from .errors import (
     APIConnectionError,
@@ -57,7 +58,6 @@ from .errors import (
     ConfigurationError,
     UnexpectedResponseError,
     error_for_status,
-    excerpt,
 )
 
 __all__ = [
@@ -79,7 +79,6 @@ DRAIN_SECONDS: Final = 0.5
 #: need not be read whole.
 MAX_ERROR_BODY: Final = 64 * 1024
 EVENT_STREAM: Final = "text/event-stream"
-_MASK: Final = "***"
 
 
 @attrs.frozen
@@ -199,7 +198,7 @@ async def _pause(
         wait,
         attempt + 1,
         retry.max_retries,
-        _mask(reason, secrets),
+        mask(reason, secrets),
     )
     await asyncio.sleep(wait)
 
@@ -224,7 +223,7 @@ def _connection_error(
     if isinstance(exc, aiohttp.InvalidURL):
         return ConfigurationError(f"the URL is not valid: {name}"), None
     what = "TLS failed" if isinstance(exc, aiohttp.ClientSSLError) else "the request failed"
-    message = _mask(f"{what}: {type(exc).__name__}: {exc}", secrets)
+    message = mask(f"{what}: {type(exc).__name__}: {exc}", secrets)
     unsent = isinstance(exc, aiohttp.ClientConnectorError)
     return APIConnectionError(message, request=name), (
         Failure.UNSENT if unsent else Failure.UNANSWERED
@@ -242,7 +241,7 @@ async def _response_error(
             response.release()
         else:
             response.close()
-    text = _mask(raw.decode("utf-8", "replace"), secrets)
+    text = mask(raw.decode("utf-8", "replace"), secrets)
     body: object
     try:
         body = orjson.loads(text)
@@ -272,13 +271,6 @@ async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
     except (aiohttp.ClientError, HttpProcessingError, TimeoutError):
         pass  # the status says enough; keep what arrived
     return b"".join(pieces)[:MAX_ERROR_BODY]
-
-
-def _mask(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, _MASK)
-    return text
 
 
 async def fetch(

@@ -53,7 +53,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ._error_base import AssistantStreamError, details, said
-from ._error_base import excerpt as excerpt  # for the transport
 from ._status_errors import (
     APIResponseError,
     APIStatusError,
