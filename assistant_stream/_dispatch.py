@@ -38,6 +38,11 @@ Handlers = EventHandler | Iterable[EventHandler] | None
 #: that patching the base class later is seen like any other callback).
 DEFAULTS: Final = {callback: vars(EventHandler)[callback] for callback in Callback}
 
+#: Each callback with its name as a plain ``str``: looking an attribute up by a ``str``
+#: subclass (a ``Callback``) would turn the handler's attributes into a dict for good, and
+#: CPython then no longer specialises ``self.x`` in the handler's own methods.
+_NAMES: Final = tuple((callback, callback.value) for callback in Callback)
+
 _Coroutine: Final = CoroutineType  # what an ``async def`` callback returns: no lookup needed
 
 
@@ -57,8 +62,8 @@ def handlers(handler: Handlers) -> tuple[EventHandler, ...]:
 
 def callbacks_of(handler: EventHandler) -> Iterator[tuple[Callback, Callable[..., Any]]]:
     """Each callback ``handler`` has now, with the callable to call (rule 1)."""
-    for callback in Callback:
-        function = getattr(handler, callback, None)
+    for callback, name in _NAMES:
+        function = getattr(handler, name, None)
         if function is None:
             continue
         if getattr(function, "__func__", None) is DEFAULTS[callback]:
@@ -87,25 +92,40 @@ class Dispatcher:
         self._table = {callback: tuple(functions) for callback, functions in calls.items()}
         self.wanted = frozenset(calls)
 
-    async def run(self, notices: Iterable[Notice]) -> bool:
+    async def run(
+        self,
+        notices: Iterable[Notice],
+        feed: Callable[[Any], Iterable[Notice]] | None = None,
+        event: Any = None,
+    ) -> bool:
         """Call the callbacks of each notice, in order (rule 2).
 
         Every notice must name a callback in ``wanted``.
+
+        Args:
+            notices: the notices to deliver first.
+            feed: for an event, the accumulator's ``feed``: once ``notices`` (``on_event``)
+                were delivered, ``feed(event)`` is called and its notices are delivered too,
+                so ``on_event`` runs before the snapshots change, in one call per event.
+            event: what ``feed`` is called with.
 
         Returns:
             Whether an ``on_error`` callback returned ``True`` (rule 3).
         """
         table = self._table
         handled = False
-        for callback, args in notices:
-            for function in table[callback]:
-                result = function(*args)
-                if result is not None:
-                    if type(result) is _Coroutine or isawaitable(result):
-                        result = await result
-                    if result is True and callback is ON_ERROR:
-                        handled = True
-        return handled
+        while True:
+            for callback, args in notices:
+                for function in table[callback]:
+                    result = function(*args)
+                    if result is not None:
+                        if type(result) is _Coroutine or isawaitable(result):
+                            result = await result
+                        if result is True and callback is ON_ERROR:
+                            handled = True
+            if feed is None:
+                return handled
+            notices, feed = feed(event), None
 
     async def call(self, callback: Callback, *args: Any) -> None:
         """Call one callback, if a handler has it: ``run`` with one notice."""

@@ -1,15 +1,17 @@
 """``FrameReader``: a body's chunks in, decoded frames out, a slice at a time; its watchdog.
 
-Rule 1 - bounded work ahead of delivery. A slow consumer gets large chunks (everything the
-connection buffered); ``read()`` decodes at most ``FEED_BYTES`` of one per call, so the
-frames waiting to be delivered stay at a few dozen kilobytes per stream instead of several
-times the chunk. Nothing already handed out is held while waiting for the next chunk.
+The reader does no I/O: the stream awaits the body (one await per chunk, with no layer of
+coroutines around it) and feeds the reader what came.
 
-Rule 2 - three outcomes per ``read()``: a sequence of frames (possibly empty: a chunk may
-complete no event), ``None`` once the body has ended (the decoder is then finished), or an
-exception. An exception of the body's ``read()`` propagates unchanged, for the stream to
-translate. An ``EventTooLargeError`` is raised only after the frames that completed before
-the oversized event were returned, so nothing decoded is lost.
+Rule 1 - bounded work ahead of delivery. A slow consumer gets large chunks (everything the
+connection buffered); the reader decodes at most ``FEED_BYTES`` of one at a time (``feed``,
+then ``backlog`` until it is used up), so the frames waiting to be delivered stay at a few
+dozen kilobytes per stream instead of several times the chunk.
+
+Rule 2 - ``feed`` and ``backlog`` return a sequence of frames (possibly empty: a chunk may
+complete no event); ``feed`` returns ``None`` once the body has ended (the decoder is then
+finished). An ``EventTooLargeError`` is raised only after the frames that
+completed before the oversized event were returned, so nothing decoded is lost.
 
 Rule 3 - the watchdog sees only the reader. ``Watchdog`` measures "no event for N seconds
 while waiting for the server" from two fields, ``waiting`` and ``decoded``; it never sees
@@ -41,35 +43,40 @@ _SSE_STARTS: Final = (b":", b"event", b"data", b"id", b"retry", b"\xef\xbb\xbf")
 
 
 class FrameReader:
-    """Reads a body and decodes it into frames (rules 1 and 2).
+    """Decodes a body's chunks into frames (rules 1 and 2), with no I/O of its own.
+
+    The stream awaits the body and hands each chunk to ``feed``; before reading the next
+    chunk it takes the rest of a large one from ``backlog``.
 
     Attributes:
-        waiting: ``True`` while awaiting the body.
+        waiting: ``True`` while the stream awaits the body (set by the stream).
         decoded: how many frames were decoded so far.
-        head: the first ``HEAD_BYTES`` of the body.
+        head: the first ``HEAD_BYTES`` of the body's first chunk.
     """
 
     __slots__ = (
-        "_body",
         "_decoder",
         "_deferred",
-        "_ended",
-        "_read",
+        "_empty_read_ends",
         "_unfed",
         "_unfed_at",
+        "backlogged",
         "decoded",
+        "ended",
         "head",
         "waiting",
     )
 
-    def __init__(self, body: Body, decoder: SSEDecoder) -> None:
-        self._body = body
-        self._read = body.read
+    def __init__(self, decoder: SSEDecoder, *, empty_read_ends: bool) -> None:
         self._decoder = decoder
+        self._empty_read_ends = empty_read_ends  # b"" is the end of the body (Body)
         self._unfed = b""  # a chunk larger than FEED_BYTES, decoded from _unfed_at on
         self._unfed_at = 0
         self._deferred: EventTooLargeError | None = None  # raised once its frames are out
-        self._ended = False
+        #: Whether ``backlog`` has frames or an error to give before the next chunk.
+        self.backlogged = False
+        #: Whether the body has ended (the decoder is then finished).
+        self.ended = False
         self.waiting = False
         self.decoded = 0
         self.head = b""
@@ -78,6 +85,56 @@ class FrameReader:
     def pending_bytes(self) -> int:
         """Bytes received that belong to no complete event (see ``SSEDecoder``)."""
         return self._decoder.pending_bytes
+
+    def backlog(self) -> Sequence[Frame]:
+        """Frames from the rest of a large chunk (call it while ``backlogged``).
+
+        Raises:
+            EventTooLargeError: an event outgrew the decoder's limit, after the frames
+                completed before it were returned (rule 2).
+        """
+        if self._unfed:
+            start = self._unfed_at
+            self._unfed_at = end = start + FEED_BYTES
+            piece = self._unfed[start:end]
+            if end >= len(self._unfed):
+                self._unfed = b""
+                self.backlogged = self._deferred is not None
+            return self._decode(piece)
+        self.backlogged = False
+        if self._deferred is not None:
+            raise self._deferred
+        return _NOTHING
+
+    def feed(self, chunk: bytes | None) -> Sequence[Frame] | None:
+        """Decode the next chunk the body gave; ``None`` once the body has ended.
+
+        Args:
+            chunk: what the body's ``read()`` returned, or ``None`` for its
+                ``StopAsyncIteration``. An empty chunk is the end when the body says so
+                (``empty_read_ends``), else nothing.
+
+        Raises:
+            EventTooLargeError: as ``backlog``.
+        """
+        if not chunk:
+            if chunk is None or self._empty_read_ends:
+                self.ended = True
+                self._decoder.finish()  # completes no event (the standard's rule)
+                return None
+            return _NOTHING
+        if not self.head:
+            self.head = chunk[:HEAD_BYTES]
+        if len(chunk) > FEED_BYTES:
+            self._unfed, self._unfed_at = chunk, 0
+            self.backlogged = True
+            return self.backlog()
+        try:  # _decode, inlined: this runs for every chunk
+            frames: Sequence[Frame] = self._decoder.feed_frames(chunk)
+        except EventTooLargeError as exc:
+            frames = self._defer(exc)
+        self.decoded += len(frames)
+        return frames
 
     def why_ended(self, secrets: Iterable[str]) -> str:
         """How the body ended without a run-ending event, for ``StreamInterrupted``.
@@ -89,62 +146,23 @@ class FrameReader:
         if self.decoded == 0 and head and not head.startswith(_SSE_STARTS):
             text = mask(self.head.decode("utf-8", "replace"), secrets)
             return f"the body is not an event stream; it begins {excerpt(text, 80)!r}"
-        if self.pending_bytes:
-            return (
-                f"the body ended in the middle of an event ({self.pending_bytes} bytes undecoded)"
-            )
+        pending = self.pending_bytes
+        if pending:
+            return f"the body ended in the middle of an event ({pending} bytes undecoded)"
         return "the body ended"
-
-    async def read(self) -> Sequence[Frame] | None:
-        """The next frames, ``None`` at the end of the body (rule 2).
-
-        Raises:
-            EventTooLargeError: an event outgrew the decoder's limit.
-            Exception: whatever the body's ``read()`` raised.
-        """
-        if self._unfed:
-            return self._slice()
-        if self._deferred is not None:
-            raise self._deferred
-        if self._ended:
-            return None
-        while True:
-            self.waiting = True
-            try:
-                chunk = await self._read()
-            except StopAsyncIteration:
-                chunk = None
-            finally:
-                self.waiting = False
-            if chunk:
-                break
-            if chunk is None or self._body.empty_read_ends:
-                self._ended = True
-                self._decoder.finish()  # completes no event (the standard's rule)
-                return None
-        if len(self.head) < HEAD_BYTES:
-            self.head += chunk[: HEAD_BYTES - len(self.head)]
-        if len(chunk) > FEED_BYTES:
-            self._unfed, self._unfed_at = chunk, 0
-            return self._slice()
-        return self._decode(chunk)
-
-    def _slice(self) -> Sequence[Frame]:
-        start = self._unfed_at
-        self._unfed_at = end = start + FEED_BYTES
-        piece = self._unfed[start:end]
-        if end >= len(self._unfed):
-            self._unfed = b""
-        return self._decode(piece)
 
     def _decode(self, chunk: bytes) -> Sequence[Frame]:
         try:
             frames: Sequence[Frame] = self._decoder.feed_frames(chunk)
         except EventTooLargeError as exc:
-            self._unfed, self._deferred = b"", exc
-            frames = exc.frames or _NOTHING
+            frames = self._defer(exc)
         self.decoded += len(frames)
         return frames
+
+    def _defer(self, exc: EventTooLargeError) -> Sequence[Frame]:
+        """Keep ``exc`` for ``backlog`` to raise; return the frames completed before it."""
+        self._unfed, self._deferred, self.backlogged = b"", exc, True
+        return exc.frames or _NOTHING
 
 
 class Watchdog:

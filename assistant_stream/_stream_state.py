@@ -16,8 +16,8 @@ Rule 3 - whatever propagates is the one outcome. An exception raised by ``on_exc
 or ``on_end`` replaces the stream's outcome: FAIL from an end state goes to FAILED with no
 effect, and every later wait raises that exception.
 
-Rule 4 - a stream that never started has nothing to release. CLOSE from NEW runs no
-callback: nothing was opened.
+Rule 4 - a stream that never started has nothing to release. CLOSE, FAIL and CANCEL from
+NEW run no callback: nothing was opened.
 """
 
 import enum
@@ -69,6 +69,8 @@ TRANSITIONS: Final[Mapping[tuple[StreamState, Move], tuple[StreamState, tuple[Ef
         {
             (_NEW, Move.START): (_STREAMING, ()),
             (_NEW, Move.CLOSE): (_CLOSED, ()),  # rule 4
+            (_NEW, Move.FAIL): (_FAILED, ()),
+            (_NEW, Move.CANCEL): (_CLOSED, ()),
             (_STREAMING, Move.FINISH): (_FINISHED, (_RELEASE,)),
             (_STREAMING, Move.FAIL): (_FAILED, (_REPORT, _RELEASE)),  # rule 2
             (_STREAMING, Move.CANCEL): (_CLOSED, (_RELEASE,)),

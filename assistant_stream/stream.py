@@ -32,7 +32,7 @@ would: a body that stops after it is not interrupted.
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Sequence
 from types import TracebackType
 from typing import Final
 
@@ -57,7 +57,6 @@ __all__ = ["AssistantStream", "Handlers", "StreamState"]
 
 _NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
 _NOTHING: Final[Sequence[Frame]] = ()
-_AS_ITERATION: Final = "async for"
 
 
 class AssistantStream:
@@ -116,11 +115,7 @@ class AssistantStream:
 
     async def __aenter__(self) -> AssistantStream:
         if self._state is _NEW:
-            try:
-                await self._start()
-            except BaseException as exc:
-                await self._end(exc)
-                raise
+            await self._guard(self._start())
         return self
 
     async def __aexit__(
@@ -135,7 +130,7 @@ class AssistantStream:
         return self
 
     async def __anext__(self) -> AssistantStreamEvent:
-        event = await self._next(self, _AS_ITERATION)
+        event = await self._next(self, "async for")
         if event is None:
             raise StopAsyncIteration
         return event
@@ -146,11 +141,7 @@ class AssistantStream:
         A stream that never started is just marked closed: nothing was opened, and no
         callback ran, so none runs now.
         """
-        try:
-            await self._move(Move.CLOSE)
-        except BaseException as exc:
-            await self._end(exc)
-            raise
+        await self._guard(self._move(Move.CLOSE))
 
     # -- waits: any number of tasks at once ------------------------------------------------
 
@@ -170,9 +161,7 @@ class AssistantStream:
                 await self._read("until_done()", drain=True)
             else:
                 await consumers.wait_for_end()
-        if self._state is _FAILED:
-            assert self._outcome is not None
-            raise self._outcome
+        self._raise_failure()
 
     async def get_final_run(self) -> FinalRun:
         """Wait for the end; return the last run and whether a run-ending event came."""
@@ -254,18 +243,15 @@ class AssistantStream:
         self._accumulator = Accumulator(dispatcher.wanted)
         self._body = body = await self._open()
         decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
-        self._reader = reader = FrameReader(body, decoder)
+        self._reader = reader = FrameReader(decoder, empty_read_ends=body.empty_read_ends)
         if body.event_idle is not None:
             self._watchdog = Watchdog(reader, body, body.event_idle)
         await dispatcher.call(ON_CONNECT)
 
     async def _next(self, iteration: object, name: str) -> AssistantStreamEvent | None:
         """The next event for an iteration, ``None`` once the stream has ended (rule 1)."""
-        state = self._state
-        if state in ENDED:
-            if state is _FAILED:
-                assert self._outcome is not None
-                raise self._outcome
+        if self._state in ENDED:
+            self._raise_failure()
             return None
         self._consumers.claim(iteration, name)
         return await self._read(name, drain=False)
@@ -288,16 +274,16 @@ class AssistantStream:
         """The loop: deliver the next event, or every event to the end with ``drain``."""
         run, feed = self._dispatcher.run, self._accumulator.feed
         on_event = ON_EVENT in self._dispatcher.wanted
-        reader = self._reader
+        reader, body = self._reader, self._body
         assert reader is not None
+        assert body is not None
+        read = body.read
         while True:
             if self._position < len(self._frames):
                 frame = self._frames[self._position]
                 self._position += 1
                 self._current_event = event = decode_event(frame[0], frame[1])
-                if on_event:
-                    await run(((ON_EVENT, (event,)),))
-                handled = await run(feed(event))
+                handled = await run(((ON_EVENT, (event,)),) if on_event else (), feed, event)
                 if type(event) is ErrorEvent:
                     self._error_seen = True
                     if not handled:
@@ -308,19 +294,31 @@ class AssistantStream:
                 if not drain:
                     return event
                 continue
-            self._frames = _NOTHING  # hold nothing delivered while waiting
-            try:
-                frames = await reader.read()
-            except Exception as exc:
-                what = self._body.translate(exc) if self._body is not None else exc
-                if what is exc:
-                    raise
-                if isinstance(what, ConnectionLost):
-                    raise StreamInterrupted(self.partial, what.reason) from exc
-                raise what from exc
-            if frames is None:
-                await self._end_of_body()
+            if reader.backlogged:
+                frames = reader.backlog()
+            elif reader.ended:
                 return None
+            else:
+                self._frames = _NOTHING  # hold nothing delivered while waiting
+                reader.waiting = True
+                try:
+                    chunk: bytes | None = await read()
+                except StopAsyncIteration:
+                    chunk = None
+                except Exception as exc:  # what it means is the body's to say (Body.translate)
+                    what = body.translate(exc)
+                    if isinstance(what, ConnectionLost):
+                        raise StreamInterrupted(self.partial, what.reason) from exc
+                    if what is exc:
+                        raise
+                    raise what from exc
+                finally:
+                    reader.waiting = False
+                fed = reader.feed(chunk)
+                if fed is None:
+                    await self._end_of_body()
+                    return None
+                frames = fed
             self._frames, self._position = frames, 0
 
     async def _end_of_body(self) -> None:
@@ -337,8 +335,22 @@ class AssistantStream:
 
     # -- the outcome -----------------------------------------------------------------------
 
+    def _raise_failure(self) -> None:
+        """Raise the outcome of a failed stream again (rule 2)."""
+        if self._state is _FAILED:
+            assert self._outcome is not None
+            raise self._outcome
+
     def _secrets(self) -> tuple[str, ...]:
         return self._body.secrets() if self._body is not None else ()
+
+    async def _guard(self, step: Awaitable[None]) -> None:
+        """Await ``step``; whatever it raises ends the stream (rule 2)."""
+        try:
+            await step
+        except BaseException as exc:
+            await self._end(exc)
+            raise
 
     async def _end(self, exc: BaseException) -> None:
         """``exc`` ended the stream: a failure, or cancellation (rule 2)."""

@@ -179,6 +179,50 @@ async def test_callbacks_not_overridden_are_never_called() -> None:
     assert [] == called
 
 
+async def test_every_callback_goes_through_dispatcher_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One call path: each callback a stream calls, lifecycle ones included, is run's."""
+    ran: list[str] = []
+    original = Dispatcher.run
+
+    async def spy(self: Dispatcher, notices: Any, feed: Any = None, event: Any = None) -> bool:
+        def noting(items: Any) -> Any:
+            for callback, args in items:
+                ran.append(callback.value)
+                yield callback, args
+
+        fed = None if feed is None else (lambda event: noting(feed(event)))
+        return await original(self, noting(notices), fed, event)
+
+    monkeypatch.setattr(Dispatcher, "run", spy)
+    recorder = Recorder()
+    async with replay(body(*TWO_OF_EACH), recorder) as stream:
+        await stream.until_done()
+    assert recorder.names(with_events=True) == ran
+    assert {"on_connect", "on_event", "on_done", "on_end"} <= set(ran)
+
+
+async def test_on_event_runs_before_the_snapshots_change() -> None:
+    """In on_event the stream still shows the state before the event; after it, the new one."""
+    seen: list[tuple[str, str]] = []
+
+    def text_of(stream: Any) -> str:
+        message = stream.current_message_snapshot
+        return "".join(block.text.value for block in message.content) if message else ""
+
+    class Watcher(EventHandler):
+        def on_event(self, event: Any) -> None:
+            if event.event == "thread.message.delta":
+                seen.append(("before", text_of(stream)))
+
+        def on_message_delta(self, delta: Any, snapshot: Any) -> None:
+            seen.append(("after", text_of(stream)))
+
+    stream = replay(body(*HELLO), Watcher())
+    async with stream:
+        await stream.until_done()
+    assert [("before", ""), ("after", "Hel"), ("before", "Hel"), ("after", "Hello")] == seen
+
+
 # -- callbacks attached after the class exists -------------------------------------------
 
 
