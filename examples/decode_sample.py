@@ -1,10 +1,10 @@
 """Decode a recorded Assistants stream, chunk by chunk, into typed events.
 
-This is what ``make demo`` runs. It feeds ``examples/data/sample-run.sse`` (a create-and-run
-stream written for this project: a code interpreter step, then a streamed answer) to
-``SSEDecoder`` in small pieces, as a network would deliver it, turns every event into a
-typed object with ``decode_event``, prints one line per event, and ends with the final text
-of the completed message.
+The wire layer alone, with no handler (``make demo`` runs ``client_sample.py``). It feeds
+``examples/data/sample-run.sse`` (a create-and-run stream written for this project: a code
+interpreter step, then a streamed answer) to ``SSEDecoder`` in small pieces, as a network
+would deliver it, turns every event into a typed object with ``decode_event``, prints one
+line per event, and ends with the final text of the completed message.
 
 Run it with ``python examples/decode_sample.py [PATH] [--chunk-size N]``.
 """

@@ -1,4 +1,7 @@
-"""Replay a recorded Assistants stream through an ``EventHandler``: what ``make demo`` runs.
+"""Replay a recorded Assistants stream through an ``EventHandler``, offline.
+
+``make demo`` runs ``client_sample.py``, which streams the same run over HTTP with this
+module's handler.
 
 The handler below is the kind a chat bot or a terminal client writes: it prints the answer
 as it streams (``on_text_delta``), shows the code a code interpreter runs as it arrives

@@ -198,3 +198,47 @@ async def test_a_wait_during_a_wait_never_reads(monkeypatch: pytest.MonkeyPatch)
         gate.set()
         await asyncio.gather(*waits)
     assert ["until_done()"] == reads
+
+
+# -- ends that wake every wait -----------------------------------------------------------------
+
+
+async def test_cancelling_the_reader_wakes_the_other_waits() -> None:
+    """The task reading is cancelled: the stream closes, and the other waits return."""
+    gate = asyncio.Event()
+    recorder = Recorder()
+    async with replay(gated(gate), recorder) as stream:
+        reading = asyncio.create_task(stream.until_done())
+        await asyncio.sleep(0.02)
+        waiting = asyncio.create_task(stream.get_final_run())
+        await asyncio.sleep(0.02)
+        reading.cancel()
+        final = await asyncio.wait_for(waiting, 5)
+        with pytest.raises(asyncio.CancelledError):
+            await reading
+    assert (StreamState.CLOSED, False) == (stream.state, final.ended)
+    assert 1 == recorder.names().count("on_end")
+
+
+async def test_closing_wakes_a_wait_behind_an_iteration() -> None:
+    """aclose() while another task waits behind an idle iteration: the wait returns."""
+    gate = asyncio.Event()
+    stream = replay(gated(gate))
+    async with stream:
+        await anext(stream)
+        waiting = asyncio.create_task(stream.get_final_messages())
+        await asyncio.sleep(0.02)
+        assert not waiting.done()
+    assert () == await asyncio.wait_for(waiting, 5)
+    assert StreamState.CLOSED == stream.state
+
+
+async def test_a_dropped_text_deltas_iterator_lets_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text_deltas iterator that is closed (as garbage collection does) frees the stream."""
+    async with replay(body(*FRAMES)) as stream:
+        async for delta in stream.text_deltas:
+            assert "Hel" == delta
+            break  # the iterator is left suspended, then closed when collected
+        for _ in range(3):  # the event loop closes a collected generator in a task of its own
+            await asyncio.sleep(0)
+        assert "thread.message.delta" == (await anext(stream)).event

@@ -1,10 +1,23 @@
 """Every example runs, and prints what it promises."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def test_one_example_says_it_is_the_demo_and_it_is() -> None:
+    """Only the example `make demo` runs calls itself "what ``make demo`` runs"."""
+    makefile = (ROOT / "Makefile").read_text()
+    demo = re.search(r"^demo:.*\n\t.*?examples/(\w+\.py)", makefile, flags=re.M)
+    assert demo is not None
+    claiming = sorted(
+        path.name for path in EXAMPLES.glob("*.py") if "what ``make demo`` runs" in path.read_text()
+    )
+    assert [demo.group(1)] == claiming
 
 
 def run_example(name: str, *args: str) -> str:

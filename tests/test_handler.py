@@ -256,6 +256,19 @@ async def test_async_mock_with_the_handler_spec_is_a_handler() -> None:
     assert expected == names
 
 
+def test_callbacks_are_looked_up_by_plain_str() -> None:
+    """Names are exact str: a str subclass would turn the handler's attributes into a dict."""
+    kinds: set[type] = set()
+
+    class Spying(EventHandler):
+        def __getattribute__(self, name: str) -> Any:
+            kinds.add(type(name))
+            return super().__getattribute__(name)
+
+    Dispatcher([Spying()])
+    assert {str} == kinds
+
+
 async def test_callbacks_are_read_when_the_stream_starts() -> None:
     """A callback attached after the stream started is not called by that stream."""
     seen: list[str] = []
