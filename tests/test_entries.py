@@ -87,6 +87,51 @@ def test_entry_slots_hold_frozen_values_and_builders() -> None:
     assert 8 == sum(1 for p in parents for entry in p.entries)
 
 
+# -- the rules of each kind ------------------------------------------------------------------
+
+
+def test_an_annotation_or_output_of_another_type_replaces_the_old_one() -> None:
+    """A typed annotation or output of another type at an index replaces what was there."""
+    accumulator, _ = feed(
+        md(text_patch(0, "x", [{"index": 0, "type": "file_citation", "text": "[1]"}])),
+        md(text_patch(0, None, [{"index": 0, "type": "file_path", "start_index": 2}])),
+        sd(code_patch(0, "x", outputs=[{"index": 0, "type": "logs", "logs": "1"}])),
+        sd(code_patch(0, outputs=[{"index": 0, "type": "image", "image": {"file_id": "f"}}])),
+    )
+    annotations = accumulator.messages()[0].content[0].text.annotations
+    assert (t.FilePathAnnotation(start_index=2),) == annotations
+    outputs = accumulator.run_steps()[0].step_details.tool_calls[0].code_interpreter.outputs
+    image = t.CodeInterpreterOutputImage(image=t.CodeInterpreterImage(file_id="f"))
+    assert (image,) == outputs
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        function_patch(0, "{", call_id="a"),
+        code_patch(0, "x", call_id="a"),
+        {"index": 0, "type": "file_search", "id": "a"},
+        {"index": 0, "type": "mcp", "id": "a"},
+    ],
+    ids=["function", "code", "file-search", "unknown"],
+)
+def test_a_tool_call_id_is_kept_then_overwritten(first: Any) -> None:
+    """A call keeps its id through deltas without one, and takes a later one that differs."""
+    same = {key: value for key, value in first.items() if key != "id"}
+    accumulator, _ = feed(sd(first), sd(same))
+    assert "a" == accumulator.run_steps()[0].step_details.tool_calls[0].id
+    accumulator, _ = feed(sd(first), sd({**same, "id": "b"}))
+    assert "b" == accumulator.run_steps()[0].step_details.tool_calls[0].id
+
+
+def test_a_file_search_detail_that_does_not_fit_is_dropped() -> None:
+    """file_search raw keys that do not fit FileSearch leave the call with its id, no detail."""
+    bad = {"index": 0, "type": "file_search", "file_search": {"results": "none"}}
+    accumulator, _ = feed(sd({"index": 0, "type": "file_search", "id": "f"}), sd(bad))
+    calls = accumulator.run_steps()[0].step_details.tool_calls
+    assert (t.FileSearchToolCall(id="f", file_search=None),) == calls
+
+
 # -- seeds: created objects are the first snapshot -----------------------------------------
 
 SEEDS: list[tuple[Any, Frame, Any]] = [
@@ -243,6 +288,11 @@ UNTYPED: list[tuple[Frame, Frame, Any]] = [
         md({"index": 0, "type": None, "b": 2}),
         t.UnknownMessageContent(type="audio", raw={"index": 0, "type": "audio", "a": 1, "b": 2}),
     ),
+    (
+        md(text_patch(0, "a")),
+        md({"index": 0, "type": 7, "text": {"value": "b"}}),
+        t.TextContentBlock(text=t.Text(value="ab")),
+    ),
 ]
 
 
@@ -250,7 +300,7 @@ UNTYPED: list[tuple[Frame, Frame, Any]] = [
 def test_every_kind_is_continued_without_a_type(
     first: Frame, untyped: Frame, expected: Any
 ) -> None:
-    """A patch without ``type`` (or a null one) continues the entry at its index as its kind."""
+    """A patch without a string ``type`` continues the entry at its index as its kind."""
     accumulator, _ = feed(first, untyped)
     snapshot = (*accumulator.messages(), *accumulator.run_steps())[0]
     entries = snapshot.content if type(snapshot) is t.Message else snapshot.step_details.tool_calls
