@@ -16,21 +16,39 @@ null) leaves the snapshot's value unchanged; any other value replaces it. A nest
 of the same class is patched by the same rule (a ``file_citation`` that brings its
 ``quote`` later keeps its ``file_id``). Numbers are never added and strings other than
 fragments are never concatenated.
+
+Rule 4 - a patch without a ``type`` continues what its index holds. The converter turns an
+array entry whose ``type`` is missing (or not a string) into the union's ``Unknown...``
+member with an empty ``type`` and its raw JSON. At an index that holds a value of a known
+kind, that raw JSON is structured as that kind's delta (``retype``), as if it had said its
+type; at an empty index it stays an unknown entry. A raw patch that does not fit the kind
+raises ``InvalidDeltaError``.
+
+Rule 5 - nothing changes on failure. Every helper that raises does so before changing
+anything; ``Fragments.truncate`` takes a builder back to an earlier size, which is how the
+accumulator undoes a failed event (fragments are append-only, so that is cheap).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeVar
 
 import attrs
+import cattrs
 
+from ._converter import DETAILED, format_problem
 from .errors import InvalidDeltaError
 
 __all__ = [
     "MAX_ENTRIES",
     "MAX_INDEX_GAP",
     "Fragments",
+    "check_index",
     "entry_at",
+    "merge_raw",
     "overwrite",
+    "place",
+    "present",
+    "retype",
 ]
 
 #: How far past the current end of an array a delta's ``index`` may jump. Real streams
@@ -84,6 +102,22 @@ class Fragments:
             return joined
         return joined[:size]
 
+    def truncate(self, size: int) -> None:
+        """Drop everything after the first ``size`` characters (rule 5).
+
+        Pieces appended after the builder had ``size`` characters are removed; a joined
+        piece that reaches past ``size`` is cut back.
+        """
+        parts = self._parts
+        total = self.size
+        while total > size:
+            last = parts.pop()
+            total -= len(last)
+            if total < size:
+                parts.append(last[: size - total])
+                total = size
+        self.size = size
+
 
 def entry_at(entries: list[Any], index: int, array: str, owner: str) -> Any:
     """Return ``entries[index]``, growing ``entries`` with ``None`` holes to reach it.
@@ -104,13 +138,97 @@ def entry_at(entries: list[Any], index: int, array: str, owner: str) -> Any:
     size = len(entries)
     if 0 <= index < size:
         return entries[index]
+    check_index(size, index, array, owner)
+    entries.extend([None] * (index + 1 - size))
+    return None
+
+
+def check_index(size: int, index: int, array: str, owner: str) -> None:
+    """Raise unless ``index`` may be placed in an array of ``size`` entries (rule 2).
+
+    Raises:
+        InvalidDeltaError: ``index`` is negative, jumps more than ``MAX_INDEX_GAP`` past the
+            end, or reaches ``MAX_ENTRIES``.
+    """
     if index < 0 or index - size > MAX_INDEX_GAP or index >= MAX_ENTRIES:
         raise InvalidDeltaError(
             f"{owner}: {array}[{index}] is out of range: the array has {size} entries, an "
             f"index may be at most {MAX_INDEX_GAP} past the end and below {MAX_ENTRIES}"
         )
-    entries.extend([None] * (index + 1 - size))
-    return None
+
+
+def place(
+    values: tuple[Any, ...],
+    patches: Sequence[Any],
+    merge: Callable[[Any, Any], Any],
+    union: Any,
+    array: str,
+    owner: str,
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Apply index-keyed ``patches`` to an array of frozen values (rules 2 and 4).
+
+    Args:
+        values: the array so far, ``None`` for holes; it is not changed.
+        patches: delta entries, each with an ``index`` (``None``: merged, not placed).
+        merge: ``merge(existing or None, patch)`` returns the new value.
+        union: the delta union an untyped patch is structured as (rule 4).
+        array: the array's path in its message or step, for errors.
+        owner: the id of the message or step, for errors.
+
+    Returns:
+        The new array, and the merged value of each patch in order.
+
+    Raises:
+        InvalidDeltaError: an index is out of range, or an untyped patch does not fit.
+    """
+    grown = list(values)
+    merged = []
+    for patch in patches:
+        index = patch.index
+        existing = entry_at(grown, index, array, owner) if index is not None else None
+        if existing is not None and patch.type == "" and existing.type != "":
+            patch = retype(patch, existing.type, union, f"{array}[{index}]", owner)
+        value = merge(existing, patch)
+        if index is not None:
+            grown[index] = value
+        merged.append(value)
+    return tuple(grown), tuple(merged)
+
+
+def retype(patch: Any, kind: str, union: Any, path: str, owner: str) -> Any:
+    """``patch`` as a delta of ``kind``, the type of what its index holds (rule 4).
+
+    Args:
+        patch: a delta entry; if its ``type`` is empty, its ``raw`` JSON is structured.
+        kind: the type of what its index holds.
+        union: the delta union to structure it as (``MessageContentDelta``...).
+        path: the patch's path in its message or step, for the error.
+        owner: the id of the message or step, for the error.
+
+    Raises:
+        InvalidDeltaError: ``patch`` has another type, or its raw JSON does not fit.
+    """
+    if patch.type != "":
+        raise InvalidDeltaError(f"{owner}: {path} changed type from {kind!r} to {patch.type!r}")
+    typed = {**patch.raw, "type": kind}
+    try:  # the detailed converter: the fast one lets a string pass for an object
+        return DETAILED.structure(typed, union)
+    except Exception as exc:
+        problems = cattrs.transform_error(exc, path="$", format_exception=format_problem)
+        raise InvalidDeltaError(
+            f"{owner}: {path} has no type and does not fit its {kind!r} entry: "
+            + "; ".join(problems)
+        ) from None
+
+
+def merge_raw(existing: Any, raw: dict[str, Any]) -> dict[str, Any]:
+    """The raw JSON of an ``Unknown...`` value patched by ``raw``: later keys overwrite."""
+    return raw if existing is None else {**existing.raw, **raw}
+
+
+def present(values: Iterable[Any]) -> tuple[Any, ...]:
+    """The values of an index-keyed array, holes left out."""
+    return tuple([value for value in values if value is not None])
 
 
 def overwrite(target: type[T], existing: T | None, patch: Any, skip: Iterable[str] = ()) -> T:

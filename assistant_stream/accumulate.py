@@ -1,10 +1,11 @@
-"""The accumulator: typed events in, snapshots and callback notices out, with no I/O.
+"""The accumulator: typed events in, snapshots and notices out, with no I/O.
 
 ``Accumulator.feed(event)`` updates the snapshots and returns the notices the event causes,
-in the order they must be delivered: a list of ``(callback, args)`` pairs (``Notice``) such
-as ``(Callback.ON_TEXT_DELTA, (delta, snapshot))``. ``AssistantStream`` delivers them to
-handlers; any other driver (a test, a different I/O library) can do the same. ``on_event``
-is not a notice: the driver calls it first for every event.
+in the order they must be delivered: a list of ``(callback, args)`` pairs (``Notice``), each
+naming the ``Callback`` to call, such as ``(Callback.ON_TEXT_DELTA, (delta, snapshot))``.
+``AssistantStream`` delivers them to handlers; any other driver (a test, a different I/O
+library) can do the same. ``on_event`` has no notice: the driver calls it first for every
+event.
 
 Rule 1 - snapshots are keyed by id. Each message has its own content blocks and each step
 its own tool calls, with their lifecycle state (``_lifecycle``), so nothing leaks from one
@@ -19,13 +20,24 @@ Nothing is live: to see the latest state, read the latest snapshot.
 
 Rule 3 - the server's terminal object wins. ``thread.message.completed`` / ``incomplete``
 and ``thread.run.step.completed`` / ``failed`` / ``cancelled`` / ``expired`` replace the
-accumulated snapshot, and the ``done`` callbacks of their blocks and tool calls get the
+accumulated snapshot, and the ``done`` notices of their blocks and tool calls carry the
 authoritative entries (the completed tool call carries its ``output``, the completed text
 its final annotations).
 
-Rule 4 - deltas are applied by the rules of ``_patch``: fragments appended, arrays patched by
-``index`` within bounds (``MAX_INDEX_GAP``, ``MAX_ENTRIES``), every other field overwritten.
-A delta that cannot be applied raises ``InvalidDeltaError`` naming the id and the path.
+Rule 4 - the created object is the first snapshot. Content in ``thread.message.created``
+and tool calls in ``thread.run.step.created`` seed the entries, as if streamed but not yet
+noticed, and deltas continue them ("hello" then " world" is "hello world"). An object that
+is not a delta (``in_progress`` too) only fills indices holding no entry yet, so a stale
+one never erases streamed data (``_entries`` rule 3).
+
+Rule 5 - deltas are applied by the rules of ``_patch``: fragments appended, arrays patched by
+``index`` within bounds (``MAX_INDEX_GAP``, ``MAX_ENTRIES``), every other field overwritten;
+a patch without a ``type`` continues the entry at its index as that entry's kind. A delta
+that cannot be applied raises ``InvalidDeltaError`` naming the id and the path.
+
+Rule 6 - an event is applied whole or not at all. When ``feed`` raises, the snapshots, the
+lifecycle of every entry, ``partial()`` and the ``current_*`` snapshots are as they were
+before the event, and the next event is taken as if it had never come (``_entries`` rule 4).
 """
 
 from collections.abc import Callable, Collection
@@ -33,70 +45,30 @@ from typing import Any, Final
 
 import attrs
 
-from ._entries import Block, Call, Parent
+from . import events as ev
+from ._content import CONTENT
+from ._entries import Parent, patch_entries
 from ._frozen import replacer
-from ._lifecycle import CALLBACKS, Move, Phase, Say, announce
+from ._lifecycle import CALLBACKS, Lifecycle
 from ._notices import (
     ON_ANNOTATION,
     ON_DONE,
     ON_ERROR,
-    ON_MESSAGE_CREATED,
     ON_MESSAGE_DELTA,
     ON_MESSAGE_DONE,
-    ON_MESSAGE_IN_PROGRESS,
-    ON_RUN_CANCELLED,
-    ON_RUN_CANCELLING,
-    ON_RUN_COMPLETED,
-    ON_RUN_CREATED,
-    ON_RUN_EXPIRED,
-    ON_RUN_FAILED,
-    ON_RUN_IN_PROGRESS,
-    ON_RUN_INCOMPLETE,
-    ON_RUN_QUEUED,
-    ON_RUN_REQUIRES_ACTION,
-    ON_RUN_STEP_CREATED,
     ON_RUN_STEP_DELTA,
     ON_RUN_STEP_DONE,
-    ON_RUN_STEP_IN_PROGRESS,
     ON_THREAD_CREATED,
-    ON_TOOL_CALL_DELTA,
     ON_UNKNOWN_EVENT,
     Callback,
     Notice,
 )
-from ._patch import MAX_ENTRIES, MAX_INDEX_GAP, entry_at
-from .events import (
-    AssistantStreamEvent,
-    DoneEvent,
-    ErrorEvent,
-    ThreadCreated,
-    ThreadMessageCompleted,
-    ThreadMessageCreated,
-    ThreadMessageDelta,
-    ThreadMessageIncomplete,
-    ThreadMessageInProgress,
-    ThreadRunCancelled,
-    ThreadRunCancelling,
-    ThreadRunCompleted,
-    ThreadRunCreated,
-    ThreadRunExpired,
-    ThreadRunFailed,
-    ThreadRunIncomplete,
-    ThreadRunInProgress,
-    ThreadRunQueued,
-    ThreadRunRequiresAction,
-    ThreadRunStepCancelled,
-    ThreadRunStepCompleted,
-    ThreadRunStepCreated,
-    ThreadRunStepDelta,
-    ThreadRunStepExpired,
-    ThreadRunStepFailed,
-    ThreadRunStepInProgress,
-    UnknownEvent,
-)
+from ._patch import MAX_ENTRIES, MAX_INDEX_GAP
+from ._tool_calls import TOOL_CALLS
+from .events import AssistantStreamEvent
 from .types.message import Message
 from .types.run import Run
-from .types.run_step import MessageCreationStepDetails, RunStep, ToolCallsStepDetails
+from .types.run_step import MessageCreationStepDetails, RunStep
 from .types.run_step_delta import RunStepDeltaMessageDelta, ToolCallDeltaObject
 
 __all__ = [
@@ -125,28 +97,28 @@ RUN_ENDING_EVENTS: Final = frozenset(
 )
 
 _RUN_CALLBACKS: Final = {
-    ThreadRunCreated: ON_RUN_CREATED,
-    ThreadRunQueued: ON_RUN_QUEUED,
-    ThreadRunInProgress: ON_RUN_IN_PROGRESS,
-    ThreadRunRequiresAction: ON_RUN_REQUIRES_ACTION,
-    ThreadRunCompleted: ON_RUN_COMPLETED,
-    ThreadRunIncomplete: ON_RUN_INCOMPLETE,
-    ThreadRunFailed: ON_RUN_FAILED,
-    ThreadRunCancelling: ON_RUN_CANCELLING,
-    ThreadRunCancelled: ON_RUN_CANCELLED,
-    ThreadRunExpired: ON_RUN_EXPIRED,
+    ev.ThreadRunCreated: Callback.ON_RUN_CREATED,
+    ev.ThreadRunQueued: Callback.ON_RUN_QUEUED,
+    ev.ThreadRunInProgress: Callback.ON_RUN_IN_PROGRESS,
+    ev.ThreadRunRequiresAction: Callback.ON_RUN_REQUIRES_ACTION,
+    ev.ThreadRunCompleted: Callback.ON_RUN_COMPLETED,
+    ev.ThreadRunIncomplete: Callback.ON_RUN_INCOMPLETE,
+    ev.ThreadRunFailed: Callback.ON_RUN_FAILED,
+    ev.ThreadRunCancelling: Callback.ON_RUN_CANCELLING,
+    ev.ThreadRunCancelled: Callback.ON_RUN_CANCELLED,
+    ev.ThreadRunExpired: Callback.ON_RUN_EXPIRED,
 }
 _UPDATE_CALLBACKS: Final = {
-    ThreadMessageCreated: ON_MESSAGE_CREATED,
-    ThreadMessageInProgress: ON_MESSAGE_IN_PROGRESS,
-    ThreadRunStepCreated: ON_RUN_STEP_CREATED,
-    ThreadRunStepInProgress: ON_RUN_STEP_IN_PROGRESS,
+    ev.ThreadMessageCreated: Callback.ON_MESSAGE_CREATED,
+    ev.ThreadMessageInProgress: Callback.ON_MESSAGE_IN_PROGRESS,
+    ev.ThreadRunStepCreated: Callback.ON_RUN_STEP_CREATED,
+    ev.ThreadRunStepInProgress: Callback.ON_RUN_STEP_IN_PROGRESS,
 }
-_STEP_ENDS: Final = (
-    ThreadRunStepCompleted,
-    ThreadRunStepFailed,
-    ThreadRunStepCancelled,
-    ThreadRunStepExpired,
+_RUN_STEP_ENDS: Final = (
+    ev.ThreadRunStepCompleted,
+    ev.ThreadRunStepFailed,
+    ev.ThreadRunStepCancelled,
+    ev.ThreadRunStepExpired,
 )
 
 #: Every callback a notice can name.
@@ -154,7 +126,7 @@ NOTICES: Final = frozenset(
     {
         *_RUN_CALLBACKS.values(),
         *_UPDATE_CALLBACKS.values(),
-        *(name for names in CALLBACKS.values() for name in names.values()),
+        *(callback for callbacks in CALLBACKS.values() for callback in callbacks.values()),
         ON_THREAD_CREATED,
         ON_RUN_STEP_DELTA,
         ON_RUN_STEP_DONE,
@@ -166,12 +138,6 @@ NOTICES: Final = frozenset(
         ON_UNKNOWN_EVENT,
     }
 )
-
-_OPEN: Final = Phase.OPEN
-#: Block kind -> its delta callback, for the inlined common case of ``_message_delta``.
-_DELTA_CALLBACK: Final = {
-    kind: names[Say.DELTA] for kind, names in CALLBACKS.items() if Say.DELTA in names
-}
 
 _with_details: Final = replacer(RunStep, "step_details")
 
@@ -227,25 +193,26 @@ class Accumulator:
 
     def __init__(self, callbacks: Collection[Callback] | None = None) -> None:
         self._wanted = NOTICES if callbacks is None else NOTICES.intersection(callbacks)
+        self._lifecycle = Lifecycle(self._wanted)
         self._messages: dict[str, Parent] = {}
-        self._steps: dict[str, Parent] = {}
+        self._run_steps: dict[str, Parent] = {}
         self._current_message: Parent | None = None
-        self._current_step: Parent | None = None
+        self._current_run_step: Parent | None = None
         self._run: Run | None = None
         self._run_event: str | None = None
         self._thread_id: str | None = None
         self._feeders: dict[type, Callable[[Any], list[Notice]]] = {
-            ThreadMessageDelta: self._message_delta,
-            ThreadRunStepDelta: self._step_delta,
+            ev.ThreadMessageDelta: self._message_delta,
+            ev.ThreadRunStepDelta: self._run_step_delta,
             **dict.fromkeys(_UPDATE_CALLBACKS, self._update),
-            ThreadMessageCompleted: self._message_end,
-            ThreadMessageIncomplete: self._message_end,
-            ThreadCreated: self._thread,
-            ErrorEvent: self._error,
-            DoneEvent: self._done,
-            UnknownEvent: self._unknown,
+            ev.ThreadMessageCompleted: self._message_end,
+            ev.ThreadMessageIncomplete: self._message_end,
+            ev.ThreadCreated: self._thread,
+            ev.ErrorEvent: self._error,
+            ev.DoneEvent: self._done,
+            ev.UnknownEvent: self._unknown,
             **dict.fromkeys(_RUN_CALLBACKS, self._run_update),
-            **dict.fromkeys(_STEP_ENDS, self._step_end),
+            **dict.fromkeys(_RUN_STEP_ENDS, self._run_step_end),
         }
 
     # -- the one entry point -------------------------------------------------------------
@@ -254,7 +221,8 @@ class Accumulator:
         """Apply one event; return its notices in delivery order.
 
         Raises:
-            InvalidDeltaError: the event is a delta that cannot be applied.
+            InvalidDeltaError: the event is a delta that cannot be applied. The accumulator
+                is then as it was before the event (rule 6) and takes the next one.
         """
         return self._feeders[type(event)](event)
 
@@ -281,7 +249,7 @@ class Accumulator:
 
     def run_steps(self) -> tuple[RunStep, ...]:
         """Every step, in first-seen order (``PartialRun.run_steps``)."""
-        return tuple(parent.snapshot() for parent in self._steps.values())
+        return tuple(parent.snapshot() for parent in self._run_steps.values())
 
     def current_message(self) -> Message | None:
         """The snapshot of the message the last message event was about."""
@@ -290,7 +258,7 @@ class Accumulator:
 
     def current_run_step(self) -> RunStep | None:
         """The snapshot of the step the last step event was about."""
-        parent = self._current_step
+        parent = self._current_run_step
         return None if parent is None else parent.snapshot()
 
     def partial(self, last_event: AssistantStreamEvent | None) -> PartialRun:
@@ -306,100 +274,59 @@ class Accumulator:
 
     # -- messages and steps: one Parent per id ------------------------------------------
 
-    def _parent(
-        self,
-        parents: dict[str, Parent],
-        key: str,
-        base: Message | RunStep | None,
-        empty: type[Message] | type[RunStep],
-        *,
-        seen_streaming: bool = True,
-    ) -> Parent:
-        """The message or step ``key``, made on demand (rule 1); ``base`` updates it."""
-        parent = parents.get(key)
+    def _parent(self, base: Message | RunStep, *, seen_streaming: bool = True) -> Parent:
+        """The message or step of ``base``, made on demand (rule 1), with its new base."""
+        is_message = type(base) is Message
+        parents = self._messages if is_message else self._run_steps
+        parent = parents.get(base.id)
         if parent is None:
-            parent = Parent(base or empty(id=key), seen_streaming=seen_streaming)
-            parents[key] = parent
-        elif base is not None:
+            family = CONTENT if is_message else TOOL_CALLS
+            parent = Parent(base, family, self._lifecycle, seen_streaming=seen_streaming)
+            parents[base.id] = parent
+        else:
             parent.base = base
+        if is_message:
+            self._current_message = parent
+        else:
+            self._current_run_step = parent
         if self._thread_id is None:
-            self._thread_id = parent.base.thread_id
-        return parent
-
-    def _message(
-        self, message_id: str, base: Message | None, *, seen_streaming: bool = True
-    ) -> Parent:
-        parent = self._parent(
-            self._messages, message_id, base, Message, seen_streaming=seen_streaming
-        )
-        self._current_message = parent
-        return parent
-
-    def _step(self, step_id: str, base: RunStep | None, *, seen_streaming: bool = True) -> Parent:
-        parent = self._parent(self._steps, step_id, base, RunStep, seen_streaming=seen_streaming)
-        self._current_step = parent
+            self._thread_id = base.thread_id
         return parent
 
     def _update(self, event: Any) -> list[Notice]:
-        """``created`` / ``in_progress`` of a message or a step: a new base object."""
+        """``created`` / ``in_progress`` of a message or a step: a new base, and seeds."""
         data = event.data
-        if type(data) is Message:
-            self._message(data.id, data)
-        else:
-            self._step(data.id, data)
+        self._parent(data).seed(data)  # rule 4
         name = _UPDATE_CALLBACKS[type(event)]
         return [(name, (data,))] if name in self._wanted else []
 
     # -- messages ------------------------------------------------------------------------
 
-    def _message_delta(self, event: ThreadMessageDelta) -> list[Notice]:
+    def _message_delta(self, event: ev.ThreadMessageDelta) -> list[Notice]:
         data = event.data
         parent = self._messages.get(data.id)
-        if parent is None:
-            parent = self._message(data.id, None)
-        self._current_message = parent
+        is_new = parent is None
         notices: list[Notice] = []
-        wanted = self._wanted
-        entries = parent.entries
-        for patch in data.delta.content or ():
-            index = patch.index
-            if index is None:
-                continue  # an unknown kind of content with no index: nowhere to put it
-            if 0 <= index < len(entries) and (block := entries[index]) is not None:
-                annotations = block.apply(patch)
-            elif entry_at(entries, index, "content", data.id) is None:
-                block = Block(patch.type, data.id, index)
-                annotations = block.apply(
-                    patch
-                )  # before storing it: a refused patch leaves no trace
-                entries[index] = block
-                if parent.open is not None:
-                    announce(parent.open, Move.SUPERSEDE, notices, self._wanted)
-                parent.open = block
-            field = block.payload
-            payload = getattr(patch, field) if field is not None else None
-            if block.phase is _OPEN:  # the common case, (OPEN, PATCH) of the table, inlined
-                name = _DELTA_CALLBACK.get(block.kind)
-                if payload is not None and name in wanted:
-                    notices.append((name, (payload, block.snapshot())))
-            elif payload is not None or block.phase is None:
-                announce(block, Move.PATCH, notices, self._wanted, delta=payload)
-            if parent.final is not None:  # a late block of an ended message: done at once
-                announce(block, Move.FINISH, notices, self._wanted)
-                parent.open = None
-            if annotations and ON_ANNOTATION in wanted:
-                text = block.snapshot()
-                notices.extend((ON_ANNOTATION, (annotation, text)) for annotation in annotations)
-        if ON_MESSAGE_DELTA in wanted:
+        if parent is None:  # registered only once its patches applied (rule 6)
+            parent = Parent(Message(id=data.id), CONTENT, self._lifecycle)
+        content = data.delta.content
+        if content:
+            patch_entries(parent, content, notices)
+        if is_new:
+            self._messages[data.id] = parent
+        self._current_message = parent
+        if ON_MESSAGE_DELTA in self._wanted:
             notices.append((ON_MESSAGE_DELTA, (data.delta, parent.snapshot())))
         return notices
 
-    def _message_end(self, event: ThreadMessageCompleted | ThreadMessageIncomplete) -> list[Notice]:
+    def _message_end(
+        self, event: ev.ThreadMessageCompleted | ev.ThreadMessageIncomplete
+    ) -> list[Notice]:
         message = event.data
-        parent = self._message(message.id, message, seen_streaming=False)
+        parent = self._parent(message, seen_streaming=False)
         notices: list[Notice] = []
         if parent.final is None:
-            parent.finish(message.content, notices, self._wanted)
+            parent.finish(message.content, notices)
         parent.final = message
         if ON_MESSAGE_DONE in self._wanted:
             notices.append((ON_MESSAGE_DONE, (message,)))
@@ -407,56 +334,37 @@ class Accumulator:
 
     # -- run steps -----------------------------------------------------------------------
 
-    def _step_delta(self, event: ThreadRunStepDelta) -> list[Notice]:
+    def _run_step_delta(self, event: ev.ThreadRunStepDelta) -> list[Notice]:
         data = event.data
-        parent = self._steps.get(data.id)
-        if parent is None:
-            parent = self._step(data.id, None)
-        self._current_step = parent
+        parent = self._run_steps.get(data.id)
+        is_new = parent is None
+        if parent is None:  # registered only once its patches applied (rule 6)
+            parent = Parent(RunStep(id=data.id), TOOL_CALLS, self._lifecycle)
         notices: list[Notice] = []
         details = data.delta.step_details
         if type(details) is ToolCallDeltaObject:
-            entries = parent.entries
-            wants_delta = ON_TOOL_CALL_DELTA in self._wanted
-            for patch in details.tool_calls or ():
-                index = patch.index
-                if index is None:
-                    continue
-                if 0 <= index < len(entries) and (call := entries[index]) is not None:
-                    call.apply(patch)
-                elif entry_at(entries, index, "step_details.tool_calls", data.id) is None:
-                    call = Call(patch.type, data.id, index)
-                    call.apply(patch)  # before storing it: a refused patch leaves no trace
-                    entries[index] = call
-                    if parent.open is not None:
-                        announce(parent.open, Move.SUPERSEDE, notices, self._wanted)
-                    parent.open = call
-                if call.phase is _OPEN:  # (OPEN, PATCH), inlined
-                    if wants_delta:
-                        notices.append((ON_TOOL_CALL_DELTA, (patch, call.snapshot())))
-                else:
-                    announce(call, Move.PATCH, notices, self._wanted, delta=patch)
-                if parent.final is not None:  # a late call of an ended step: done at once
-                    announce(call, Move.FINISH, notices, self._wanted)
-                    parent.open = None
+            calls = details.tool_calls
+            if calls:
+                patch_entries(parent, calls, notices)
         elif type(details) is RunStepDeltaMessageDelta and details.message_creation is not None:
             created = MessageCreationStepDetails(message_creation=details.message_creation)
             parent.base = _with_details(parent.base, created)
+        if is_new:
+            self._run_steps[data.id] = parent
+        self._current_run_step = parent
         if ON_RUN_STEP_DELTA in self._wanted:
             notices.append((ON_RUN_STEP_DELTA, (data.delta, parent.snapshot())))
         return notices
 
-    def _step_end(self, event: Any) -> list[Notice]:
-        step: RunStep = event.data
-        parent = self._step(step.id, step, seen_streaming=False)
+    def _run_step_end(self, event: Any) -> list[Notice]:
+        run_step: RunStep = event.data
+        parent = self._parent(run_step, seen_streaming=False)
         notices: list[Notice] = []
         if parent.final is None:
-            details = step.step_details
-            calls = details.tool_calls if type(details) is ToolCallsStepDetails else ()
-            parent.finish(calls, notices, self._wanted)
-        parent.final = step
+            parent.finish(TOOL_CALLS.items_of(run_step), notices)
+        parent.final = run_step
         if ON_RUN_STEP_DONE in self._wanted:
-            notices.append((ON_RUN_STEP_DONE, (step,)))
+            notices.append((ON_RUN_STEP_DONE, (run_step,)))
         return notices
 
     # -- runs and the other frames -------------------------------------------------------
@@ -467,26 +375,25 @@ class Accumulator:
         if run.thread_id is not None:
             self._thread_id = run.thread_id
         notices: list[Notice] = []
-        if event.event in RUN_ENDING_EVENTS:  # whatever still streams is over
-            for parents in (self._steps, self._messages):
+        if event.event in RUN_ENDING_EVENTS:  # whatever still streams, or waits, is over
+            for parents in (self._run_steps, self._messages):
                 for parent in parents.values():
-                    if parent.open is not None and parent.final is None:
-                        announce(parent.open, Move.FINISH, notices, self._wanted)
-                        parent.open = None
+                    if parent.final is None and (parent.open is not None or parent.pending):
+                        parent.close(notices)
         name = _RUN_CALLBACKS[type(event)]
         if name in self._wanted:
             notices.append((name, (run,)))
         return notices
 
-    def _thread(self, event: ThreadCreated) -> list[Notice]:
+    def _thread(self, event: ev.ThreadCreated) -> list[Notice]:
         self._thread_id = event.data.id
         return [(ON_THREAD_CREATED, (event.data,))] if ON_THREAD_CREATED in self._wanted else []
 
-    def _error(self, event: ErrorEvent) -> list[Notice]:
+    def _error(self, event: ev.ErrorEvent) -> list[Notice]:
         return [(ON_ERROR, (event.data,))] if ON_ERROR in self._wanted else []
 
-    def _done(self, _event: DoneEvent) -> list[Notice]:
+    def _done(self, _event: ev.DoneEvent) -> list[Notice]:
         return [(ON_DONE, ())] if ON_DONE in self._wanted else []
 
-    def _unknown(self, event: UnknownEvent) -> list[Notice]:
+    def _unknown(self, event: ev.UnknownEvent) -> list[Notice]:
         return [(ON_UNKNOWN_EVENT, (event,))] if ON_UNKNOWN_EVENT in self._wanted else []

@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 from strategies_deltas import fragmented_texts
 
 from assistant_stream import types as t
-from assistant_stream.accumulate import NOTICES, Accumulator, Notice
+from assistant_stream.accumulate import NOTICES, Accumulator, Callback, Notice
 from assistant_stream.errors import InvalidDeltaError
-from assistant_stream.handler import CALLBACK_NAMES
+from assistant_stream.handler import CALLBACK_NAMES, EventHandler
 
 
 def feed(*frames: Frame, callbacks: Any = None) -> tuple[Accumulator, list[Notice]]:
@@ -246,7 +246,7 @@ def test_step_end_replaces_the_snapshot(status: str) -> None:
 
 
 def test_a_tool_call_seen_only_at_its_step_end_is_created_with_its_id() -> None:
-    """A tool call first seen in the terminal step is announced created with its own id."""
+    """A tool call first seen in the terminal step gives its created notice with its own id."""
     end = step_end(function_call("c1", "f", "{}"))
     _, notices = feed(("thread.run.step.created", step("s1")), end)
     assert ["c1"] == [call.id for (call,) in args(notices, "on_tool_call_created")]
@@ -281,7 +281,7 @@ def test_delta_for_an_unseen_step_creates_it() -> None:
     ids=["step", "message"],
 )
 def test_first_seen_at_its_end(frame: Frame, callback: str) -> None:
-    """A step or message first seen at its end is kept, and its entries are not announced."""
+    """A step or message first seen at its end is kept, and its entries give no notice."""
     accumulator, notices = feed(frame)
     assert [events(frame)[0].data] == [*accumulator.run_steps(), *accumulator.messages()]
     assert [callback] == names(notices)
@@ -296,7 +296,7 @@ def test_first_seen_at_its_end(frame: Frame, callback: str) -> None:
     ids=["content", "tool-call"],
 )
 def test_an_entry_opened_after_its_end_is_still_done_once(frames: list[Frame]) -> None:
-    """Every entry announced created is announced done once, by the end of the run at the latest."""
+    """Every entry that gave created gives done once, by the end of the run at the latest."""
     _, notices = feed(*frames, ("thread.run.completed", run("completed")))
     kind = "text" if frames[0][0] == "thread.message.delta" else "tool_call"
     assert 2 == len(args(notices, f"on_{kind}_created"))
@@ -329,7 +329,7 @@ def test_sparse_out_of_order_tool_calls() -> None:
 
 
 def test_annotations_are_patched_by_index() -> None:
-    """Annotations are placed by index and merged; each one is announced with on_annotation."""
+    """Annotations are placed by index and merged; each one gives an on_annotation notice."""
     accumulator, notices = feed(
         md(text_patch(0, "a[2]", [citation(1, text="[2]")])),
         md(text_patch(0, "[1]", [citation(0, text="[1]")])),
@@ -342,11 +342,11 @@ def test_annotations_are_patched_by_index() -> None:
     )
     expected = t.Text(value="a[2][1]", annotations=(first, second))
     assert expected == accumulator.messages()[0].content[0].text
-    announced = args(notices, "on_annotation")
+    noticed = args(notices, "on_annotation")
     assert [("[2]", None), ("[1]", None), ("[2]", 1), ("[2]", 4)] == [
-        (annotation.text, annotation.start_index) for annotation, _ in announced
+        (annotation.text, annotation.start_index) for annotation, _ in noticed
     ]
-    assert all(annotation in snapshot.annotations for annotation, snapshot in announced)
+    assert all(annotation in snapshot.annotations for annotation, snapshot in noticed)
 
 
 def test_code_interpreter_outputs_by_index_and_logs_concatenated() -> None:
@@ -431,6 +431,14 @@ def test_absurd_indices_are_refused(frame: Frame, path: str) -> None:
 def test_every_notice_is_a_handler_callback() -> None:
     """Every name a notice can carry is an EventHandler callback."""
     assert set() == NOTICES - set(CALLBACK_NAMES)
+
+
+def test_a_notice_names_its_handler_method() -> None:
+    """Each notice's callback is a Callback that getattr on a handler turns into that method."""
+    _, notices = feed(*RICH)
+    methods = [getattr(EventHandler, callback) for callback, _ in notices]
+    assert [str(callback) for callback, _ in notices] == [method.__name__ for method in methods]
+    assert all(isinstance(callback, Callback) for callback, _ in notices)
 
 
 @pytest.mark.parametrize(

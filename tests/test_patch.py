@@ -1,4 +1,4 @@
-"""Tests for assistant_stream._patch: fragment builders, index-keyed arrays, overwrites."""
+"""Tests for assistant_stream._patch: fragments, index-keyed arrays, overwrites, retyping."""
 
 from typing import Any
 
@@ -6,9 +6,18 @@ import pytest
 from hypothesis import given
 from strategies_deltas import placements
 
-from assistant_stream._patch import MAX_ENTRIES, MAX_INDEX_GAP, Fragments, entry_at, overwrite
+from assistant_stream._patch import (
+    MAX_ENTRIES,
+    MAX_INDEX_GAP,
+    Fragments,
+    entry_at,
+    overwrite,
+    place,
+    retype,
+)
 from assistant_stream.errors import InvalidDeltaError
 from assistant_stream.types import (
+    AnnotationDelta,
     FileCitation,
     FileCitationAnnotation,
     FileCitationDeltaAnnotation,
@@ -16,6 +25,11 @@ from assistant_stream.types import (
     FunctionCallDelta,
     ImageFile,
     ImageFileDelta,
+    MessageContentDelta,
+    TextDelta,
+    TextDeltaBlock,
+    UnknownAnnotationDelta,
+    UnknownMessageContentDelta,
 )
 
 # -- Fragments -----------------------------------------------------------------------------
@@ -281,3 +295,102 @@ def test_overwrite_of_the_same_class() -> None:
     """A patch may be of the target class itself."""
     result = overwrite(ImageFile, ImageFile(file_id="a"), ImageFile(detail="low"))
     assert ImageFile(file_id="a", detail="low") == result
+
+
+# -- Fragments.truncate (rule 5) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("read_first", [False, True], ids=["pieces", "joined"])
+@pytest.mark.parametrize("size", [0, 1, 3, 4, 6])
+def test_truncate_goes_back_to_an_earlier_size(read_first: bool, size: int) -> None:
+    """Truncating keeps exactly the first ``size`` characters, joined or not, and appends after."""
+    fragments = Fragments("ab")
+    for piece in ["c", "", "d\u00e9f"]:
+        fragments.append(piece)
+    if read_first:
+        fragments.text()
+    fragments.truncate(size)
+    assert (size, "abcd\u00e9f"[:size]) == (fragments.size, fragments.text())
+    fragments.append("!")
+    assert "abcd\u00e9f"[:size] + "!" == fragments.text()
+
+
+# -- place and retype (rules 2, 4 and 5) -------------------------------------------------------
+
+
+def _citation(existing: Any, patch: Any) -> Any:
+    return overwrite(FileCitationAnnotation, existing, patch)
+
+
+def test_place_returns_a_new_array_and_the_merged_values() -> None:
+    """Patches land at their index with holes; the array given is left as it was."""
+    values: tuple[Any, ...] = (FileCitationAnnotation(text="a"),)
+    patches = [
+        FileCitationDeltaAnnotation(index=2, text="c"),
+        FileCitationDeltaAnnotation(index=0, start_index=1),
+    ]
+    placed, merged = place(values, patches, _citation, AnnotationDelta, "content[0]", "m")
+    first = FileCitationAnnotation(text="a", start_index=1)
+    third = FileCitationAnnotation(text="c")
+    assert ((first, None, third), (third, first)) == (placed, merged)
+    assert (FileCitationAnnotation(text="a"),) == values
+
+
+def test_place_refuses_a_bad_index_after_good_ones() -> None:
+    """A bad index anywhere raises, naming it, and the array given is unchanged."""
+    values: tuple[Any, ...] = (None,)
+    patches = [FileCitationDeltaAnnotation(index=0), FileCitationDeltaAnnotation(index=-1)]
+    with pytest.raises(InvalidDeltaError, match=r"^m: content\[0\]\[-1\] is out of range"):
+        place(values, patches, _citation, AnnotationDelta, "content[0]", "m")
+    assert (None,) == values
+
+
+def test_place_continues_an_untyped_patch_as_the_kind_at_its_index() -> None:
+    """A patch without a type at an index holding a citation is structured as a citation delta."""
+    untyped = UnknownAnnotationDelta(type="", index=0, raw={"index": 0, "start_index": 4})
+    values: tuple[Any, ...] = (FileCitationAnnotation(text="a"),)
+    placed, _ = place(values, [untyped], _citation, AnnotationDelta, "x", "m")
+    assert (FileCitationAnnotation(text="a", start_index=4),) == placed
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        (
+            {"index": 1, "text": {"value": "v"}},
+            "text",
+            TextDeltaBlock(index=1, text=TextDelta(value="v")),
+        ),
+        ({"index": 1, "type": None, "a": 2}, "audio", None),
+    ],
+    ids=["known", "unknown"],
+)
+def test_retype_structures_as_the_kind(raw: dict[str, Any], kind: str, expected: Any) -> None:
+    """An untyped patch's raw JSON becomes the kind's delta, or its unknown member with that tag."""
+    patch = UnknownMessageContentDelta(type="", index=1, raw=raw)
+    result = retype(patch, kind, MessageContentDelta, "content[1]", "m")
+    if expected is None:
+        expected = UnknownMessageContentDelta(type=kind, index=1, raw={**raw, "type": kind})
+    assert expected == result
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        (
+            UnknownMessageContentDelta(type="audio", index=0, raw={}),
+            "m: content[0] changed type from 'text' to 'audio'",
+        ),
+        (
+            UnknownMessageContentDelta(type="", index=0, raw={"index": 0, "text": "x"}),
+            "m: content[0] has no type and does not fit its 'text' entry: "
+            "expected an object, got a string @ $.text",
+        ),
+    ],
+    ids=["typed", "misfit"],
+)
+def test_retype_refuses_what_does_not_continue(patch: Any, message: str) -> None:
+    """Another type, or raw JSON that does not fit the kind, raises naming the path."""
+    with pytest.raises(InvalidDeltaError) as caught:
+        retype(patch, "text", MessageContentDelta, "content[0]", "m")
+    assert message == str(caught.value)
