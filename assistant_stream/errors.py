@@ -172,8 +172,9 @@ class InvalidDeltaError(ProtocolError, ValueError):
 
     Raised for an array index that is negative or not an integer, one that jumps absurdly far
     past the entries received so far (see ``assistant_stream.accumulate.MAX_INDEX_GAP``),
-    and a content block or tool call whose ``type`` changes between deltas. The message
-    names the message or step id and the path of the entry.
+    a content block or tool call whose ``type`` changes between deltas, and a delta without
+    a ``type`` that does not fit the entry it continues. The message names the message or
+    step id and the path of the entry. The event that raised was not applied at all.
     """
 
 

@@ -146,7 +146,11 @@ class EventHandler:
 
     @_callback
     async def on_tool_call_created(self, tool_call: ToolCall) -> None:
-        """A tool call's first chunk arrived (``on_tool_call_delta`` follows with it)."""
+        """A tool call starts: its first chunk arrived (``on_tool_call_delta`` follows).
+
+        A call the ``thread.run.step.created`` object already held starts at its first
+        delta, or, with none, when its step (or the run) ends, just before its ``done``.
+        """
 
     @_callback
     async def on_tool_call_delta(self, delta: ToolCallDelta, snapshot: ToolCall) -> None:
@@ -180,7 +184,11 @@ class EventHandler:
 
     @_callback
     async def on_text_created(self, text: Text) -> None:
-        """A text block's first chunk arrived (``on_text_delta`` follows with it)."""
+        """A text block starts: its first chunk arrived (``on_text_delta`` follows).
+
+        A block the ``thread.message.created`` object already held starts at its first
+        delta, or, with none, when its message (or the run) ends, just before its ``done``.
+        """
 
     @_callback
     async def on_text_delta(self, delta: TextDelta, snapshot: Text) -> None:

@@ -57,6 +57,7 @@ __all__ = ["AssistantStream", "Handlers", "StreamState"]
 
 _NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
 _NOTHING: Final[Sequence[Frame]] = ()
+_ENDINGS: Final = frozenset({DoneEvent, ErrorEvent})  # the events the loop itself acts on
 
 
 class AssistantStream:
@@ -284,13 +285,14 @@ class AssistantStream:
                 self._position += 1
                 self._current_event = event = decode_event(frame[0], frame[1])
                 handled = await run(((ON_EVENT, (event,)),) if on_event else (), feed, event)
-                if type(event) is ErrorEvent:
+                if type(event) in _ENDINGS:  # rare: one test per event for both
+                    if type(event) is DoneEvent:
+                        await self._finish()
+                        return event
+                    assert type(event) is ErrorEvent
                     self._error_seen = True
                     if not handled:
                         self._run_error = RunStreamError(event.data)
-                elif type(event) is DoneEvent:
-                    await self._finish()
-                    return event
                 if not drain:
                     return event
                 continue
