@@ -1,32 +1,29 @@
 """``AssistantStream``: bytes in, callbacks and typed events out.
 
-The shell around the sans-I/O core is one loop: take the next frames from the
-``FrameReader`` (which reads the body and decodes it), turn each into a typed event
-(``decode_event``), call ``on_event``, feed the ``Accumulator`` and call the callbacks its
-notices name, all through ``Dispatcher.run``. The source is any async iterable of
-``bytes`` (a recording: ``replay``), or an opener of an HTTP body (``AssistantClient``),
-which sends its request when the stream starts (see ``_body``).
+The shell around the sans-I/O core is one loop: await the body's next chunk, have the
+``FrameReader`` decode it into frames, turn each into a typed event (``decode_event``), and
+call ``on_event``, feed the ``Accumulator`` and call its notices' callbacks, all in one
+``Dispatcher.run``. The source is any async iterable of ``bytes`` (``replay``), or an opener
+of an HTTP body (``AssistantClient``) that sends its request when the stream starts.
 
 Rule 1 - each event is delivered once, in order. Iterating the stream, ``text_deltas``,
 ``until_done()`` and the ``get_final_*`` helpers all take from the same events; each
 event's callbacks run before the event is yielded. Several tasks may wait for the end at
 once; only one iteration may consume the events (``_consumers``).
 
-Rule 2 - one outcome. The stream's states and moves are the table of ``_stream_state``: it
+Rule 2 - one outcome. The states and moves are the table of ``_stream_state``: a stream
 ends once, finished, failed or closed. On failure, ``on_timeout`` (for a timeout) and
 ``on_exception`` run, the source is closed, ``on_end`` runs, and the exception propagates;
-every later wait raises it again. An error of this package carries ``partial`` (everything
-received) and has the source's secrets masked. Cancellation skips ``on_exception`` but
-still closes the source and runs ``on_end``.
+every later wait raises it again. An error of this package carries ``partial`` and has the
+source's secrets masked. Cancellation skips ``on_exception``, then closes and ends alike.
 
 Rule 3 - a stream that ends early says so. A body that ends with neither ``done`` nor a
 run-ending event (``RUN_ENDING_EVENTS``) raises ``StreamInterrupted``; a body that was not
 an event stream at all says so and shows how it began. Events after ``done`` are not read.
 
 Rule 4 - an ``error`` event is an outcome. ``on_error`` runs when it arrives and the stream
-goes on; when the stream ends, it raises ``RunStreamError`` (a failure, rule 2) unless an
-``on_error`` callback returned ``True``. An error event ends the run as a run-ending event
-would: a body that stops after it is not interrupted.
+goes on; at the end it raises ``RunStreamError`` (rule 2) unless an ``on_error`` returned
+``True``. It ends the run as a run-ending event would: a body may stop after it.
 """
 
 from __future__ import annotations
@@ -105,12 +102,8 @@ class AssistantStream:
 
     def __del__(self) -> None:
         if getattr(self, "_state", None) is _STREAMING:
-            warnings.warn(
-                "an AssistantStream was started and never closed; use `async with` or "
-                "`await stream.aclose()`",
-                ResourceWarning,
-                stacklevel=1,
-            )
+            unclosed = "an AssistantStream was started and never closed; use `async with`"
+            warnings.warn(f"{unclosed} or `await stream.aclose()`", ResourceWarning, stacklevel=1)
 
     # -- async context manager and iterator ----------------------------------------------
 
@@ -301,10 +294,14 @@ class AssistantStream:
             elif reader.ended:
                 return None
             else:
-                self._frames = _NOTHING  # hold nothing delivered while waiting
+                # Hold nothing delivered while waiting (locals included): a hundred idle
+                # streams would keep a hundred chunks and their frames alive.
+                self._frames = frames = _NOTHING
+                fed: Sequence[Frame] | None = None
+                chunk: bytes | None = None
                 reader.waiting = True
                 try:
-                    chunk: bytes | None = await read()
+                    chunk = await read()
                 except StopAsyncIteration:
                     chunk = None
                 except Exception as exc:  # what it means is the body's to say (Body.translate)

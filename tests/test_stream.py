@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import sys
 import warnings
 from collections.abc import AsyncIterator
 from typing import Any
@@ -37,7 +38,7 @@ from assistant_stream import (
     StreamState,
     replay,
 )
-from assistant_stream._reader import FEED_BYTES
+from assistant_stream._reader import FEED_BYTES, HEAD_BYTES
 from assistant_stream.errors import RunStreamError
 from assistant_stream.types.message import Message
 from assistant_stream.types.shared import ErrorObject
@@ -488,3 +489,27 @@ async def test_a_large_chunk_is_decoded_a_slice_at_a_time() -> None:
         ahead = [len(stream._frames) - stream._position async for _ in stream]
     assert small.calls == whole.calls
     assert max(ahead) < 500  # about FEED_BYTES of events, not all 3,000 at once
+
+
+async def test_nothing_delivered_is_held_while_waiting() -> None:
+    """While a stream waits for the next chunk, it holds no reference to the last one."""
+    events = [
+        ("thread.message.delta", message_delta("msg_1", text_patch(0, f"w{i} "))) for i in range(40)
+    ]
+    chunk = body(("thread.message.created", message("msg_1")), *events, done=False)
+    assert HEAD_BYTES < len(chunk) < FEED_BYTES  # not kept as the head, nor as a backlog
+    gate = asyncio.Event()
+
+    async def source() -> AsyncIterator[bytes]:
+        yield chunk
+        await asyncio.wait_for(gate.wait(), 10)
+        yield body(("thread.run.completed", run("completed")))
+
+    before = sys.getrefcount(chunk)
+    async with replay(source()) as stream:
+        reading = asyncio.create_task(stream.until_done())
+        await asyncio.sleep(0.02)  # the chunk is delivered; the stream waits for the next
+        during = sys.getrefcount(chunk)
+        gate.set()
+        await reading
+    assert before == during
