@@ -18,6 +18,7 @@ from loopback import API_KEY, Loopback, Reply
 from wire import HEAD, stream_of
 
 from assistant_stream import (
+    AssistantClient,
     AssistantStreamError,
     EventHandler,
     MalformedEventError,
@@ -72,6 +73,7 @@ async def test_error_event_echoing_the_key(server: Loopback) -> None:
     assert [] == [text for text in texts_of(error) if API_KEY in text]
     assert f"your key {MASK} is not valid here" == error.message
     assert (MASK, MASK, MASK) == (error.type, error.code, error.param)
+    assert ECHOED == error.error.message  # the error object, as received
 
 
 async def test_on_error_still_gets_the_data_as_sent(server: Loopback) -> None:
@@ -97,6 +99,22 @@ async def test_body_that_is_not_an_event_stream_echoing_the_key(server: Loopback
     assert "not an event stream" in str(error)
     assert f"your key {MASK}" in str(error)
     assert [] == [text for text in texts_of(error) if API_KEY in text]
+
+
+async def test_bearer_token_echoed_by_an_azure_service(server: Loopback) -> None:
+    """An Entra ID token from a token provider is masked like an API key."""
+    token = "eyJ0eXAiOiJKV1Qi.secret-token.abc"
+
+    async def provider() -> str:
+        return token
+
+    client = AssistantClient.for_azure(server.url, api_version="v1", token_provider=provider)
+    server.script(Reply.stream(*HEAD, sse("error", {"message": f"token {token} expired"})))
+    async with client, stream_of(client) as stream:
+        with pytest.raises(RunStreamError) as caught:
+            await stream.until_done()
+    assert [] == [text for text in texts_of(caught.value) if token in text]
+    assert f"token {MASK} expired" == caught.value.message
 
 
 def test_quoted_transport_text_is_masked() -> None:
