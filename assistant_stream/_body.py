@@ -96,9 +96,13 @@ class IterableBody:
         return ()
 
     async def aclose(self, *, finished: bool) -> None:
-        """Close the iterator if it can be closed (an async generator's ``aclose``)."""
+        """Close the iterator if it can be closed (an async generator's ``aclose``).
+
+        A generator that another task is reading cannot be closed now; the stream calls
+        this again once that read returns.
+        """
         close = getattr(self._chunks, "aclose", None)
-        if close is not None:
+        if close is not None and not getattr(self._chunks, "ag_running", False):
             await close()
 
 

@@ -4,9 +4,10 @@ A stream's events are read by one reader at a time, and each event's callbacks r
 Two kinds of consumers share them:
 
 Rule 1 - waits share one outcome. ``until_done()`` and the ``get_final_*`` helpers may be
-called from any number of tasks at once. When nothing is reading, the first wait drives the
-stream to its end; the others wait for that end, and every one of them gets the same
-outcome (the same exception, if the stream failed).
+called from any number of tasks at once. When nothing is reading, a wait reads the stream to
+its end; a wait that finds something reading (another wait, a pull, ``async with`` opening
+the stream) waits until it stops, then looks again. Every wait gets the same outcome (the
+same exception, if the stream failed).
 
 Rule 2 - one iteration holds the stream. ``async for`` over the stream and each
 ``text_deltas`` iterator are iterations. The first one to pull an event holds the stream
@@ -32,18 +33,19 @@ class Consumers:
     """The bookkeeping of the rules above, for one stream.
 
     Attributes:
-        reading: what is reading events now (``"until_done()"``, ``"async for"``...), or
-            ``None``. The stream sets it around each read.
+        reading: what reads the stream now (``"until_done()"``, ``"async for"``,
+            ``"async with"``...), or ``None``; set by ``reading_as``.
     """
 
-    __slots__ = ("_ended", "_holder", "_holder_name", "_holder_task", "reading")
+    __slots__ = ("_holder", "_holder_name", "_holder_task", "_turn", "_waits", "reading")
 
     def __init__(self) -> None:
         self.reading: str | None = None
         self._holder: object = None
         self._holder_name = ""
         self._holder_task: object = None
-        self._ended = asyncio.Event()
+        self._turn = asyncio.Event()  # set when the reader stops or the stream ends
+        self._waits = 0  # waits sleeping on _turn
 
     def claim(self, iteration: object, name: str) -> None:
         """Let ``iteration`` (called ``name`` in messages) pull the next event (rule 2).
@@ -78,10 +80,32 @@ class Consumers:
             return False
         return self._holder is None or self._holder_task is asyncio.current_task()
 
+    def reading_as(self, name: str) -> Consumers:
+        """Mark ``name`` as reading the stream, until the ``with`` block around this ends."""
+        self.reading = name
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop_reading()
+
+    def stop_reading(self) -> None:
+        """Nothing reads the stream now: wake the waits, to look again (rule 1)."""
+        self.reading = None
+        if self._waits:
+            self._turn.set()
+            self._turn = asyncio.Event()
+
     def end(self) -> None:
         """The stream has ended: wake every wait."""
-        self._ended.set()
+        self._turn.set()
 
-    async def wait_for_end(self) -> None:
-        """Wait until ``end()`` is called."""
-        await self._ended.wait()
+    async def wait_turn(self) -> None:
+        """Sleep until the reader stops or the stream ends."""
+        self._waits += 1
+        try:
+            await self._turn.wait()
+        finally:
+            self._waits -= 1

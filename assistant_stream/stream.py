@@ -109,7 +109,8 @@ class AssistantStream:
 
     async def __aenter__(self) -> AssistantStream:
         if self._state is _NEW:
-            await self._guard(self._start())
+            with self._consumers.reading_as("async with"):
+                await self._guard(self._start())
         return self
 
     async def __aexit__(
@@ -154,7 +155,7 @@ class AssistantStream:
             if consumers.may_drive():
                 await self._read("until_done()", drain=True)
             else:
-                await consumers.wait_for_end()
+                await consumers.wait_turn()
         self._raise_failure()
 
     async def get_final_run(self) -> FinalRun:
@@ -252,17 +253,14 @@ class AssistantStream:
 
     async def _read(self, reader: str, *, drain: bool) -> AssistantStreamEvent | None:
         """Deliver the next event (every event, with ``drain``) as ``reader``."""
-        consumers = self._consumers
-        consumers.reading = reader
-        try:
-            if self._state is _NEW:
-                await self._start()
-            return await self._deliver(drain)
-        except BaseException as exc:
-            await self._end(exc)
-            raise
-        finally:
-            consumers.reading = None
+        with self._consumers.reading_as(reader):
+            try:
+                if self._state is _NEW:
+                    await self._start()
+                return await self._deliver(drain)
+            except BaseException as exc:
+                await self._end(exc)
+                raise
 
     async def _deliver(self, drain: bool) -> AssistantStreamEvent | None:
         """The loop: deliver the next event, or every event to the end with ``drain``."""
@@ -305,14 +303,18 @@ class AssistantStream:
                 except StopAsyncIteration:
                     chunk = None
                 except Exception as exc:  # what it means is the body's to say (Body.translate)
-                    what = body.translate(exc)
-                    if isinstance(what, ConnectionLost):
-                        raise StreamInterrupted(self.partial, what.reason) from exc
-                    if what is exc:
-                        raise
-                    raise what from exc
+                    if self._state is _STREAMING:  # else it was closed meanwhile (below)
+                        what = body.translate(exc)
+                        if isinstance(what, ConnectionLost):
+                            raise StreamInterrupted(self.partial, what.reason) from exc
+                        if what is exc:
+                            raise
+                        raise what from exc
                 finally:
                     reader.waiting = False
+                if self._state is not _STREAMING:  # aclose() ran in another task meanwhile
+                    await body.aclose(finished=False)  # again: a generator being read could not
+                    return None
                 fed = reader.feed(chunk)
                 if fed is None:
                     await self._end_of_body()

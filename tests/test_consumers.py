@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from builders import Recorder, body, message, message_delta, run, sse, text, text_patch
-from loopback import Gate, Loopback, Reply
+from loopback import Gate, Loopback, Pause, Reply
 from wire import HEAD, TAIL, stream_of
 
 from assistant_stream import (
@@ -242,3 +242,52 @@ async def test_a_dropped_text_deltas_iterator_lets_go(monkeypatch: pytest.Monkey
         for _ in range(3):  # the event loop closes a collected generator in a task of its own
             await asyncio.sleep(0)
         assert "thread.message.delta" == (await anext(stream)).event
+
+
+# -- opening and closing from other tasks ------------------------------------------------------
+
+
+async def test_a_wait_while_async_with_opens_the_stream(server: Loopback) -> None:
+    """A wait that starts while async with is still opening waits, then reads the stream."""
+    server.script(Reply.stream(*HEAD, *TAIL, before=Pause(0.1)))
+    async with server.client() as client:
+        stream = stream_of(client)
+        entering = asyncio.create_task(stream.__aenter__())
+        await asyncio.sleep(0.02)  # the request is out; the headers are not back yet
+        messages = await asyncio.wait_for(stream.get_final_messages(), 5)
+        assert stream is await entering
+        await stream.aclose()
+    assert ["Hello"] == texts(messages)
+
+
+async def test_aclose_from_another_task_ends_a_wait_quietly(server: Loopback) -> None:
+    """aclose() elsewhere while a wait reads: the wait returns, the stream is closed."""
+    gate = asyncio.Event()
+    server.script(Reply.stream(*HEAD, Gate(gate), *TAIL))
+    recorder = Recorder()
+    async with server.client() as client:
+        stream = stream_of(client, recorder)
+        reading = asyncio.create_task(stream.until_done())
+        await asyncio.sleep(0.05)  # reading, blocked on the gate
+        await stream.aclose()
+        await asyncio.wait_for(reading, 5)
+        final = await stream.get_final_run()
+    assert (StreamState.CLOSED, False) == (stream.state, final.ended)
+    assert 1 == recorder.names().count("on_end")
+    assert "on_exception" not in recorder.names()
+
+
+async def test_aclose_from_another_task_ends_an_iteration() -> None:
+    """aclose() elsewhere while async for waits: the loop ends, no exception."""
+    gate = asyncio.Event()
+    async with replay(gated(gate)) as stream:
+
+        async def iterate() -> list[str]:
+            return [event.event async for event in stream]
+
+        iterating = asyncio.create_task(iterate())
+        await asyncio.sleep(0.02)
+        await stream.aclose()
+        gate.set()
+        seen = await asyncio.wait_for(iterating, 5)
+    assert ["thread.run.created"] == seen
