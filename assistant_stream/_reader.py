@@ -129,12 +129,7 @@ class FrameReader:
             self._unfed, self._unfed_at = chunk, 0
             self.backlogged = True
             return self.backlog()
-        try:  # _decode, inlined: this runs for every chunk
-            frames: Sequence[Frame] = self._decoder.feed_frames(chunk)
-        except EventTooLargeError as exc:
-            frames = self._defer(exc)
-        self.decoded += len(frames)
-        return frames
+        return self._decode(chunk)
 
     def why_ended(self, secrets: Iterable[str]) -> str:
         """How the body ended without a run-ending event, for ``StreamInterrupted``.
@@ -152,17 +147,14 @@ class FrameReader:
         return "the body ended"
 
     def _decode(self, chunk: bytes) -> Sequence[Frame]:
+        """Decode one piece; an oversized event is kept for ``backlog`` to raise (rule 2)."""
         try:
             frames: Sequence[Frame] = self._decoder.feed_frames(chunk)
         except EventTooLargeError as exc:
-            frames = self._defer(exc)
+            self._unfed, self._deferred, self.backlogged = b"", exc, True
+            frames = exc.frames or _NOTHING
         self.decoded += len(frames)
         return frames
-
-    def _defer(self, exc: EventTooLargeError) -> Sequence[Frame]:
-        """Keep ``exc`` for ``backlog`` to raise; return the frames completed before it."""
-        self._unfed, self._deferred, self.backlogged = b"", exc, True
-        return exc.frames or _NOTHING
 
 
 class Watchdog:
