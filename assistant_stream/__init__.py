@@ -17,8 +17,8 @@ Public namespaces: ``assistant_stream.sse``, ``assistant_stream.events``,
 ``assistant_stream.types``, ``assistant_stream.accumulate`` and ``assistant_stream.errors``.
 The names below are re-exported from them for convenience; everything in a module starting
 with ``_`` is private. The shell (``AssistantStream``, ``StreamState``, ``replay``,
-``AssistantClient``, ``ClientState``) is imported on first use, so that the sans-I/O core
-loads without asyncio and aiohttp.
+``AssistantClient``, ``ClientState``, ``ToolRegistry``) is imported on first use, so that
+the sans-I/O core loads without asyncio and aiohttp.
 """
 
 import importlib
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._config import RetryPolicy, Timeout
 from ._decode import decode_event
+from ._required import RequiredToolCall, ToolOutput
 from ._version import __version__
 from .accumulate import FinalRun, PartialRun
 from .errors import (
@@ -49,6 +50,9 @@ from .errors import (
     RateLimitError,
     RunStreamError,
     StreamInterrupted,
+    ToolCallError,
+    ToolError,
+    ToolLoopError,
     UnexpectedResponseError,
     UnprocessableEntityError,
 )
@@ -87,6 +91,7 @@ from .sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
     from ._client import AssistantClient, ClientState
+    from ._registry import ToolRegistry
     from ._replay import replay
     from .stream import AssistantStream, StreamState
 
@@ -122,6 +127,7 @@ __all__ = [
     "ProtocolError",
     "RateLimitError",
     "replay",
+    "RequiredToolCall",
     "RetryPolicy",
     "RunStreamError",
     "ServerSentEvent",
@@ -152,6 +158,11 @@ __all__ = [
     "ThreadRunStepFailed",
     "ThreadRunStepInProgress",
     "Timeout",
+    "ToolCallError",
+    "ToolError",
+    "ToolLoopError",
+    "ToolOutput",
+    "ToolRegistry",
     "UnexpectedResponseError",
     "UnknownEvent",
     "UnprocessableEntityError",
@@ -164,6 +175,7 @@ _LAZY = {
     "AssistantStream": "stream",
     "StreamState": "stream",
     "replay": "_replay",
+    "ToolRegistry": "_registry",
 }
 
 

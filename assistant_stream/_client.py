@@ -37,7 +37,9 @@ from ._config import (
     Timeout,
     TimeoutTypes,
 )
+from ._continuation import RunControl
 from ._decode import decode_object
+from ._registry import ToolRegistry
 from ._requests import RequestDefaults
 from ._resources.threads import Threads
 from ._version import __version__
@@ -335,21 +337,33 @@ class AssistantClient:
             timeout=timeout,
         )
 
-    def stream(self, request: _transport.Request, handler: Handlers) -> AssistantStream:
-        """An ``AssistantStream`` that sends ``request`` when it starts."""
+    def stream(
+        self,
+        request: _transport.Request,
+        handler: Handlers,
+        *,
+        tools: ToolRegistry | None = None,
+        control: RunControl | None = None,
+    ) -> AssistantStream:
+        """An ``AssistantStream`` that sends ``request`` when it starts.
 
-        async def open_body() -> Body:
-            body = await _transport.open_stream(
-                self._opened(),
-                request,
-                auth=self._credential.headers,
-                retry=self._retry,
-                secrets=self._credential.secrets,
-            )
-            self._bodies.add(body)
-            return body
+        ``tools`` answers its function calls; ``control`` continues the run after them.
+        """
+        return AssistantStream(
+            lambda: self.open_stream(request), handler, tools=tools, control=control
+        )
 
-        return AssistantStream(open_body, handler)
+    async def open_stream(self, request: _transport.Request) -> Body:
+        """Send ``request`` (retrying as ``retry_policy`` allows) and open its event stream."""
+        body = await _transport.open_stream(
+            self._opened(),
+            request,
+            auth=self._credential.headers,
+            retry=self._retry,
+            secrets=self._credential.secrets,
+        )
+        self._bodies.add(body)
+        return body
 
     async def fetch(self, request: _transport.Request, model: type[_T]) -> _T:
         """Send ``request`` and structure its JSON answer into ``model``."""

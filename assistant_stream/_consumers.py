@@ -18,6 +18,9 @@ does pulling while another pull or a wait is reading.
 Rule 3 - a wait during an iteration. In the task that last pulled the holding iteration
 (its loop body), a wait drives the rest of the stream, and the iteration's next pull ends
 it. In any other task, a wait waits for the end, which the iteration reaches.
+
+Rule 4 - a pause lets go. When the stream pauses (the run waits for tool outputs), waits
+return and the iteration stops holding it: after a submit, any consumer may read on.
 """
 
 from __future__ import annotations
@@ -99,8 +102,13 @@ class Consumers:
             self._turn = asyncio.Event()
 
     def end(self) -> None:
-        """The stream has ended: wake every wait."""
+        """The stream has ended or paused: wake every wait; no iteration holds it now.
+
+        A paused stream may go on (after a submit), so the next waits sleep anew.
+        """
+        self._holder = None
         self._turn.set()
+        self._turn = asyncio.Event()
 
     async def wait_turn(self) -> None:
         """Sleep until the reader stops or the stream ends."""

@@ -59,6 +59,8 @@ class Callback(enum.StrEnum):
     ON_ERROR = "on_error"
     ON_DONE = "on_done"
     ON_UNKNOWN_EVENT = "on_unknown_event"
+    ON_TOOL_ERROR = "on_tool_error"
+    ON_TOOL_OUTPUT = "on_tool_output"
     ON_CONNECT = "on_connect"
     ON_EXCEPTION = "on_exception"
     ON_TIMEOUT = "on_timeout"
@@ -102,6 +104,8 @@ ON_REFUSAL_DONE: Final = Callback.ON_REFUSAL_DONE
 ON_ERROR: Final = Callback.ON_ERROR
 ON_DONE: Final = Callback.ON_DONE
 ON_UNKNOWN_EVENT: Final = Callback.ON_UNKNOWN_EVENT
+ON_TOOL_ERROR: Final = Callback.ON_TOOL_ERROR
+ON_TOOL_OUTPUT: Final = Callback.ON_TOOL_OUTPUT
 ON_CONNECT: Final = Callback.ON_CONNECT
 ON_EXCEPTION: Final = Callback.ON_EXCEPTION
 ON_TIMEOUT: Final = Callback.ON_TIMEOUT

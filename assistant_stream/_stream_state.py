@@ -18,6 +18,12 @@ effect, and every later wait raises that exception.
 
 Rule 4 - a stream that never started has nothing to release. CLOSE, FAIL and CANCEL from
 NEW run no callback: nothing was opened.
+
+Rule 5 - a run waiting for tool outputs pauses the stream. When a body ends with the run at
+``requires_action`` and nothing was submitted, PAUSE SUSPENDs the stream: the body is closed
+(for reuse), ``on_end`` does not run, and waits return. Submitting RESUMEs it with the next
+body. A paused stream is not ended: closing, cancelling or failing it releases it (``on_end``
+runs then, once for the whole logical stream).
 """
 
 import enum
@@ -27,7 +33,7 @@ from typing import Final
 
 from .errors import InvalidStateError
 
-__all__ = ["ENDED", "TRANSITIONS", "Effect", "Move", "StreamState", "transition"]
+__all__ = ["ENDED", "SETTLED", "TRANSITIONS", "Effect", "Move", "StreamState", "transition"]
 
 
 class StreamState(enum.Enum):
@@ -38,6 +44,7 @@ class StreamState(enum.Enum):
     FINISHED = "finished"  # ended normally: done, or a run-ending event then end of body
     FAILED = "failed"  # an exception ended it; later waits raise it again
     CLOSED = "closed"  # closed before it finished (aclose(), leaving async with, cancel)
+    PAUSED = "paused"  # the run waits at requires_action; submit_tool_outputs resumes it
 
 
 class Move(enum.Enum):
@@ -48,6 +55,8 @@ class Move(enum.Enum):
     FAIL = "fail"  # an exception ended it: the network's, the wire's or a callback's
     CANCEL = "cancel"  # its task was cancelled (or interrupted) while it ran
     CLOSE = "close"  # aclose(), or leaving `async with`
+    PAUSE = "pause"  # a body ended with the run at requires_action, nothing submitted
+    RESUME = "resume"  # tool outputs (or approvals) were submitted to a paused stream
 
 
 class Effect(enum.Enum):
@@ -55,13 +64,16 @@ class Effect(enum.Enum):
 
     REPORT = "report"  # call on_timeout (for a timeout), then on_exception
     RELEASE = "release"  # close the body, then call on_end
+    SUSPEND = "suspend"  # close the body; on_end waits for the end of the logical stream
 
 
-_NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
-_REPORT, _RELEASE = Effect.REPORT, Effect.RELEASE
+_NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED, _PAUSED = StreamState
+_REPORT, _RELEASE, _SUSPEND = Effect
 
 #: The states a stream ends in.
 ENDED: Final = frozenset({_FINISHED, _FAILED, _CLOSED})
+#: The states in which waits return: the ends, and a pause (rule 5).
+SETTLED: Final = ENDED | {_PAUSED}
 
 #: (state, move) -> (next state, effects in order).
 TRANSITIONS: Final[Mapping[tuple[StreamState, Move], tuple[StreamState, tuple[Effect, ...]]]] = (
@@ -75,6 +87,11 @@ TRANSITIONS: Final[Mapping[tuple[StreamState, Move], tuple[StreamState, tuple[Ef
             (_STREAMING, Move.FAIL): (_FAILED, (_REPORT, _RELEASE)),  # rule 2
             (_STREAMING, Move.CANCEL): (_CLOSED, (_RELEASE,)),
             (_STREAMING, Move.CLOSE): (_CLOSED, (_RELEASE,)),
+            (_STREAMING, Move.PAUSE): (_PAUSED, (_SUSPEND,)),  # rule 5
+            (_PAUSED, Move.RESUME): (_STREAMING, ()),
+            (_PAUSED, Move.FAIL): (_FAILED, (_REPORT, _RELEASE)),
+            (_PAUSED, Move.CANCEL): (_CLOSED, (_RELEASE,)),
+            (_PAUSED, Move.CLOSE): (_CLOSED, (_RELEASE,)),
             **{(ended, Move.CLOSE): (ended, ()) for ended in ENDED},  # rule 1
             **{(ended, Move.CANCEL): (ended, ()) for ended in ENDED},
             **{(ended, Move.FAIL): (_FAILED, ()) for ended in ENDED},  # rule 3

@@ -4,7 +4,8 @@ Catch ``AssistantStreamError`` to catch them all. The tree is split by blame, as
 ``InvalidStateError`` and ``ConfigurationError`` mean the caller used the package wrongly (a
 bug in the calling code); the connection errors mean the network or a timeout failed; the
 response errors mean the server answered with an error instead of a stream; ``RunStreamError``
-means the run reported an error in the stream; ``ProtocolError`` means the server or the wire
+means the run reported an error in the stream; ``ToolError`` means a ``ToolRegistry`` could
+not answer the run's tool calls; ``ProtocolError`` means the server or the wire
 sent something this client cannot accept. Where the meaning matches a builtin, the class also
 derives from it, so existing ``except ValueError`` or ``except TimeoutError`` code keeps
 working::
@@ -26,6 +27,9 @@ working::
     │   │   └── InternalServerError             500 and above
     │   └── UnexpectedResponseError
     ├── RunStreamError
+    ├── ToolError
+    │   ├── ToolCallError
+    │   └── ToolLoopError
     └── ProtocolError
         ├── EventTooLargeError
         ├── InvalidDeltaError (ValueError)
@@ -96,6 +100,9 @@ __all__ = [
     "RateLimitError",
     "RunStreamError",
     "StreamInterrupted",
+    "ToolCallError",
+    "ToolError",
+    "ToolLoopError",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
 ]
@@ -289,4 +296,50 @@ class RunStreamError(AssistantStreamError):
         listed = details(("type", error.type), ("code", error.code), ("param", error.param))
         super().__init__(
             f"the server reported an error in the stream: {said(error.message)}{listed}"
+        )
+
+
+class ToolError(AssistantStreamError):
+    """A ``ToolRegistry`` could not answer a run's tool calls, and the stream ends with it."""
+
+
+class ToolCallError(ToolError):
+    """A tool call could not be answered, with ``ToolRegistry(raise_errors=True)``.
+
+    Without ``raise_errors`` the same problem becomes the call's output instead, for the
+    model to act on. A function's own exception is raised as it is, not as this.
+
+    Attributes:
+        call_id: the tool call's id.
+        name: the function the call named.
+        reason: what went wrong: an unknown function, arguments that are not JSON or do not
+            fit the signature, or a timeout.
+    """
+
+    TEXT_FIELDS = ("reason",)
+
+    def __init__(self, call_id: str, name: str, reason: str) -> None:
+        self.call_id = call_id
+        self.name = name
+        self.reason = reason
+        super().__init__(f"tool call {call_id} ({name or 'no name'}): {reason}")
+
+
+class ToolLoopError(ToolError):
+    """The run kept asking for tool calls beyond ``ToolRegistry(max_rounds=...)``.
+
+    The run was cancelled through the API before this was raised; ``partial`` holds what
+    every segment of the stream received.
+
+    Attributes:
+        rounds: how many rounds of tool calls were answered.
+        run_id: the run that was cancelled.
+    """
+
+    def __init__(self, rounds: int, run_id: str | None) -> None:
+        self.rounds = rounds
+        self.run_id = run_id
+        super().__init__(
+            f"the run {run_id} still required tool calls after {rounds} rounds "
+            f"(ToolRegistry(max_rounds={rounds})); it was cancelled"
         )

@@ -15,7 +15,9 @@ Exactly-once guarantees within one stream:
   ``done``; the chunk that creates it is also delivered as a ``delta``;
 - the previous block's (or call's) ``done`` comes before the next one's ``created``;
 - ``on_end`` runs once per stream: after success, an error, cancellation, or an early exit
-  through ``async with`` / ``aclose()``.
+  through ``async with`` / ``aclose()``. A stream continued after tool calls is one stream:
+  ``on_end`` runs once for all its bodies, while ``on_connect`` runs for each body and
+  ``on_done`` for each ``done`` frame.
 
 Which callbacks a handler has is decided when a stream starts (see ``_dispatch``): methods
 of a subclass, functions assigned to an instance, and mocks all count. The handler keeps no
@@ -33,6 +35,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
+    from ._required import RequiredToolCall
     from .events import AssistantStreamEvent, UnknownEvent
     from .types.message import (
         Annotation,
@@ -235,17 +238,46 @@ class EventHandler:
 
     @_callback
     async def on_done(self) -> None:
-        """The server sent ``done``: the stream is over."""
+        """The server sent ``done``: this body is over.
+
+        A run that waits for tool outputs ends its body with ``done`` too; when they are
+        submitted, the stream goes on with the next body (and its own ``done``).
+        """
 
     @_callback
     async def on_unknown_event(self, event: UnknownEvent) -> None:
         """An event this version does not know, with its raw data. Never an error."""
 
+    # -- the tool loop (a stream answered by a ToolRegistry) -----------------------------
+
+    @_callback
+    async def on_tool_error(self, call: RequiredToolCall, error: Exception) -> None:
+        """A registered function could not answer ``call``; its output will say why.
+
+        ``error`` is the function's exception, or a ``ToolCallError`` (unknown function,
+        arguments that are not JSON or do not fit the signature, a timeout). It was logged
+        on the ``assistant_stream`` logger. ``on_tool_output`` follows, with the error
+        output the model receives. With ``ToolRegistry(raise_errors=True)`` the stream
+        fails instead, and this is not called.
+        """
+
+    @_callback
+    async def on_tool_output(self, call: RequiredToolCall, output: str) -> None:
+        """The output of ``call`` is about to be submitted (a bot shows "looked it up").
+
+        All outputs of one ``requires_action`` are announced in call order, then submitted
+        in one request, and the stream goes on with the rest of the run.
+        """
+
     # -- lifecycle -----------------------------------------------------------------------
 
     @_callback
     async def on_connect(self) -> None:
-        """The stream started: the response headers arrived (or a replay began)."""
+        """A body started: the response headers arrived (or a replay began).
+
+        Once for the stream's request, then once for each body a submit of tool outputs
+        chains into the same stream.
+        """
 
     @_callback
     async def on_exception(self, exception: Exception) -> None:
@@ -261,7 +293,11 @@ class EventHandler:
 
     @_callback
     async def on_end(self) -> None:
-        """The stream is over, whatever the outcome. Runs exactly once, last."""
+        """The stream is over, whatever the outcome. Runs exactly once, last.
+
+        Once for the whole logical stream, whatever the number of bodies tool outputs
+        chained; a stream paused at ``requires_action`` runs it when it is closed.
+        """
 
 
 #: Every callback name, in the order of the class body.

@@ -24,40 +24,40 @@ an event stream at all says so and shows how it began. Events after ``done`` are
 Rule 4 - an ``error`` event is an outcome. ``on_error`` runs when it arrives and the stream
 goes on; at the end it raises ``RunStreamError`` (rule 2) unless an ``on_error`` returned
 ``True``. It ends the run as a run-ending event would: a body may stop after it.
+
+Rule 5 - a run is one stream, whatever the number of bodies. Tool outputs submitted to the
+stream (by a callback, the caller, or a ``ToolRegistry``) open the next body, which the same
+loop reads when the current one ends; with nothing submitted, a run at ``requires_action``
+pauses the stream (``_continuation``, and rule 5 of ``_stream_state``).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping
 from types import TracebackType
-from typing import Final
+from typing import TYPE_CHECKING, Any, Unpack
 
-from ._body import Body, ConnectionLost, Opener, opener
-from ._consumers import Consumers
-from ._decode import decode_event
-from ._dispatch import Dispatcher, Handlers, handlers
-from ._error_base import redact
-from ._notices import ON_CONNECT, ON_END, ON_EVENT, ON_EXCEPTION, ON_TIMEOUT
-from ._reader import FrameReader, Watchdog
-from ._stream_state import ENDED, Effect, Move, StreamState, transition
-from .accumulate import Accumulator, FinalRun, PartialRun
-from .errors import AssistantStreamError, RunStreamError, StreamInterrupted
-from .events import AssistantStreamEvent, DoneEvent, ErrorEvent, ThreadMessageDelta
-from .sse import DEFAULT_MAX_EVENT_BYTES, Frame, SSEDecoder
+from ._dispatch import Handlers
+from ._required import RequiredToolCall, ToolOutput, tool_approvals_body, tool_outputs_body
+from ._stream_loop import StreamLoop
+from ._stream_state import SETTLED, Move, StreamState
+from .accumulate import FinalRun, PartialRun
+from .events import AssistantStreamEvent, ThreadMessageDelta
 from .types.message import Message
 from .types.message_delta import TextDeltaBlock
 from .types.run import Run
 from .types.run_step import RunStep
 
+if TYPE_CHECKING:
+    from ._resources._params import RequestOptions
+
 __all__ = ["AssistantStream", "Handlers", "StreamState"]
 
-_NEW, _STREAMING, _FINISHED, _FAILED, _CLOSED = StreamState
-_NOTHING: Final[Sequence[Frame]] = ()
-_ENDINGS: Final = frozenset({DoneEvent, ErrorEvent})  # the events the loop itself acts on
+_NEW, _STREAMING, _PAUSED = StreamState.NEW, StreamState.STREAMING, StreamState.PAUSED
 
 
-class AssistantStream:
+class AssistantStream(StreamLoop):
     """One run stream: an async context manager and an async iterator of typed events.
 
     Args:
@@ -68,40 +68,19 @@ class AssistantStream:
             ``None`` to just iterate events. Which callbacks each has is read when the
             stream starts.
         max_event_bytes: the SSE decoder's limit on one event (``None``: no limit).
+        tools: a ``ToolRegistry`` that answers the run's function calls (rule 5).
+        control: how to submit tool outputs and cancel the run; ``AssistantClient`` passes
+            its own. Without it, submitting raises ``InvalidStateError``.
 
     Use it as ``async with stream: ...`` (or call ``aclose()``), so that leaving early still
     closes the source and runs ``on_end``.
     """
 
-    def __init__(
-        self,
-        source: AsyncIterable[bytes] | Opener,
-        handler: Handlers = None,
-        *,
-        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
-    ) -> None:
-        self._open = source if not isinstance(source, AsyncIterable) else opener(source)
-        self._handlers = handlers(handler)
-        self._max_event_bytes = max_event_bytes
-        self._state = _NEW
-        self._outcome: BaseException | None = None  # what every wait raises once FAILED
-        self._consumers = Consumers()
-        self._dispatcher = Dispatcher(())  # the handlers' callbacks, read at the start
-        self._accumulator = Accumulator(())
-        self._body: Body | None = None
-        self._reader: FrameReader | None = None
-        self._watchdog: Watchdog | None = None
-        self._frames: Sequence[Frame] = _NOTHING  # decoded, delivered up to _position
-        self._position = 0
-        self._current_event: AssistantStreamEvent | None = None
-        self._error_seen = False  # an `error` event arrived (rule 4)
-        self._run_error: RunStreamError | None = None  # ... and no on_error handled it
-
     def __repr__(self) -> str:
         return f"<AssistantStream {self._state.value} run={self._accumulator.run_id}>"
 
     def __del__(self) -> None:
-        if getattr(self, "_state", None) is _STREAMING:
+        if getattr(self, "_state", None) in (_STREAMING, _PAUSED):
             unclosed = "an AssistantStream was started and never closed; use `async with`"
             warnings.warn(f"{unclosed} or `await stream.aclose()`", ResourceWarning, stacklevel=1)
 
@@ -143,7 +122,9 @@ class AssistantStream:
     async def until_done(self) -> None:
         """Read the stream to its end, delivering every callback.
 
-        Safe to call from several tasks at once: one reads, all get the same outcome.
+        Safe to call from several tasks at once: one reads, all get the same outcome. It
+        also returns when the run waits at ``requires_action`` with nothing submitted (the
+        stream is then ``PAUSED``: submit, and wait again).
 
         Raises:
             StreamInterrupted: the body ended without ``done`` or a run-ending event.
@@ -151,7 +132,7 @@ class AssistantStream:
             Exception: whatever ended the stream (a callback's exception included).
         """
         consumers = self._consumers
-        while self._state not in ENDED:
+        while self._state not in SETTLED:
             if consumers.may_drive():
                 await self._read("until_done()", drain=True)
             else:
@@ -159,7 +140,7 @@ class AssistantStream:
         self._raise_failure()
 
     async def get_final_run(self) -> FinalRun:
-        """Wait for the end; return the last run and whether a run-ending event came."""
+        """Wait for the end (or a pause); return the last run, and whether it ended."""
         await self.until_done()
         return self._accumulator.final_run()
 
@@ -197,6 +178,55 @@ class AssistantStream:
         finally:
             self._consumers.release(iteration)
 
+    # -- tool calls: the run goes on in this stream (rule 5) -----------------------------
+
+    @property
+    def required_tool_calls(self) -> tuple[RequiredToolCall, ...]:
+        """The function calls the run waits for now; empty when nothing is pending."""
+        return self._continuation.pending(self._accumulator.final_run())
+
+    async def submit_tool_outputs(
+        self,
+        tool_outputs: Iterable[Mapping[str, Any] | ToolOutput] | Mapping[str, str],
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Answer the run's ``requires_action``; the rest of the run follows in this stream.
+
+        Call it from ``on_run_requires_action`` (the stream goes on by itself), or once
+        ``until_done()`` returned with the stream paused (then wait or iterate again). The
+        request (``POST .../submit_tool_outputs``, ``stream: true``) is sent now, and is
+        resent only when the server cannot have acted on it (see ``RetryPolicy``).
+
+        Args:
+            tool_outputs: ``[{"tool_call_id": ..., "output": ...}]``, or
+                ``{tool_call_id: output}``; each output a ``str``.
+            **options: ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
+
+        Raises:
+            InvalidStateError: the run is not waiting for outputs, was answered already,
+                or the stream has ended or has no server (a replay).
+            ConfigurationError: an output that is not a ``str``, or an id given twice.
+            APIStatusError: the service refused the answer (a ``BadRequestError`` for ids
+                it did not ask for); the run still waits, and the stream with it.
+        """
+        await self._submit({"tool_outputs": tool_outputs_body(tool_outputs)}, options)
+
+    async def submit_tool_approvals(
+        self, tool_approvals: Iterable[Mapping[str, Any]], **options: Unpack[RequestOptions]
+    ) -> None:
+        """Answer Azure's ``submit_tool_approval`` action, as ``submit_tool_outputs`` does.
+
+        Args:
+            tool_approvals: ``[{"tool_call_id": ..., "approve": True}]`` (``headers`` for
+                the MCP server optional).
+            **options: as for ``submit_tool_outputs``.
+
+        Raises:
+            InvalidStateError, ConfigurationError, APIStatusError: as for
+                ``submit_tool_outputs``.
+        """
+        await self._submit({"tool_approvals": tool_approvals_body(tool_approvals)}, options)
+
     # -- what has been received ----------------------------------------------------------
 
     @property
@@ -227,173 +257,4 @@ class AssistantStream:
     @property
     def partial(self) -> PartialRun:
         """Everything received so far, as frozen values."""
-        return self._accumulator.partial(self._current_event)
-
-    # -- reading -------------------------------------------------------------------------
-
-    async def _start(self) -> None:
-        """Read the handlers' callbacks, open the body and call ``on_connect``."""
-        await self._move(Move.START)
-        self._dispatcher = dispatcher = Dispatcher(self._handlers)
-        self._accumulator = Accumulator(dispatcher.wanted)
-        self._body = body = await self._open()
-        decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
-        self._reader = reader = FrameReader(decoder, empty_read_ends=body.empty_read_ends)
-        if body.event_idle is not None:
-            self._watchdog = Watchdog(reader, body, body.event_idle)
-        await dispatcher.call(ON_CONNECT)
-
-    async def _next(self, iteration: object, name: str) -> AssistantStreamEvent | None:
-        """The next event for an iteration, ``None`` once the stream has ended (rule 1)."""
-        if self._state in ENDED:
-            self._raise_failure()
-            return None
-        self._consumers.claim(iteration, name)
-        return await self._read(name, drain=False)
-
-    async def _read(self, reader: str, *, drain: bool) -> AssistantStreamEvent | None:
-        """Deliver the next event (every event, with ``drain``) as ``reader``."""
-        with self._consumers.reading_as(reader):
-            try:
-                if self._state is _NEW:
-                    await self._start()
-                return await self._deliver(drain)
-            except BaseException as exc:
-                await self._end(exc)
-                raise
-
-    async def _deliver(self, drain: bool) -> AssistantStreamEvent | None:
-        """The loop: deliver the next event, or every event to the end with ``drain``."""
-        run, feed = self._dispatcher.run, self._accumulator.feed
-        on_event = ON_EVENT in self._dispatcher.wanted
-        reader, body = self._reader, self._body
-        assert reader is not None
-        assert body is not None
-        read = body.read
-        while True:
-            if self._position < len(self._frames):
-                frame = self._frames[self._position]
-                self._position += 1
-                self._current_event = event = decode_event(frame[0], frame[1])
-                handled = await run(((ON_EVENT, (event,)),) if on_event else (), feed, event)
-                if type(event) in _ENDINGS:  # rare: one test per event for both
-                    if type(event) is DoneEvent:
-                        await self._finish()
-                        return event
-                    assert type(event) is ErrorEvent
-                    self._error_seen = True
-                    if not handled:
-                        self._run_error = RunStreamError(event.data)
-                if not drain:
-                    return event
-                continue
-            if reader.backlogged:
-                frames = reader.backlog()
-            elif reader.ended:
-                return None
-            else:
-                # Hold nothing delivered while waiting (locals included): a hundred idle
-                # streams would keep a hundred chunks and their frames alive.
-                self._frames = frames = _NOTHING
-                fed: Sequence[Frame] | None = None
-                chunk: bytes | None = None
-                reader.waiting = True
-                try:
-                    chunk = await read()
-                except StopAsyncIteration:
-                    chunk = None
-                except Exception as exc:  # what it means is the body's to say (Body.translate)
-                    if self._state is _STREAMING:  # else it was closed meanwhile (below)
-                        what = body.translate(exc)
-                        if isinstance(what, ConnectionLost):
-                            raise StreamInterrupted(self.partial, what.reason) from exc
-                        if what is exc:
-                            raise
-                        raise what from exc
-                finally:
-                    reader.waiting = False
-                if self._state is not _STREAMING:  # aclose() ran in another task meanwhile
-                    await body.aclose(finished=False)  # again: a generator being read could not
-                    return None
-                fed = reader.feed(chunk)
-                if fed is None:
-                    await self._end_of_body()
-                    return None
-                frames = fed
-            self._frames, self._position = frames, 0
-
-    async def _end_of_body(self) -> None:
-        if self._error_seen or self._accumulator.final_run().ended:
-            await self._finish()
-            return
-        assert self._reader is not None
-        raise StreamInterrupted(self.partial, self._reader.why_ended(self._secrets()))
-
-    async def _finish(self) -> None:
-        if self._run_error is not None:
-            raise self._run_error  # the outcome (rule 4), through _end
-        await self._move(Move.FINISH)
-
-    # -- the outcome -----------------------------------------------------------------------
-
-    def _raise_failure(self) -> None:
-        """Raise the outcome of a failed stream again (rule 2)."""
-        if self._state is _FAILED:
-            assert self._outcome is not None
-            raise self._outcome
-
-    def _secrets(self) -> tuple[str, ...]:
-        return self._body.secrets() if self._body is not None else ()
-
-    async def _guard(self, step: Awaitable[None]) -> None:
-        """Await ``step``; whatever it raises ends the stream (rule 2)."""
-        try:
-            await step
-        except BaseException as exc:
-            await self._end(exc)
-            raise
-
-    async def _end(self, exc: BaseException) -> None:
-        """``exc`` ended the stream: a failure, or cancellation (rule 2)."""
-        if not isinstance(exc, Exception):
-            await self._move(Move.CANCEL)
-            return
-        if isinstance(exc, AssistantStreamError):
-            if exc.partial is None:
-                exc.partial = self.partial
-            redact(exc, self._secrets())
-        try:
-            await self._move(Move.FAIL, exc)
-        except Exception as raised:  # a callback's exception is now the outcome
-            await self._move(Move.FAIL, raised)
-            raise
-
-    async def _move(self, move: Move, error: BaseException | None = None) -> None:
-        """Make ``move`` (the table of ``_stream_state``) and apply its effects."""
-        state, effects = transition(self._state, move)
-        self._state = state
-        if error is not None:
-            self._outcome = error
-        try:
-            if Effect.REPORT in effects:
-                assert error is not None
-                if isinstance(error, TimeoutError):
-                    await self._dispatcher.call(ON_TIMEOUT)
-                await self._dispatcher.call(ON_EXCEPTION, error)
-        finally:
-            try:
-                if Effect.RELEASE in effects:
-                    await self._release()
-            finally:
-                if state in ENDED:
-                    self._consumers.end()
-
-    async def _release(self) -> None:
-        """Close the source, then run ``on_end``: once, whatever happened (rule 2)."""
-        try:
-            if self._watchdog is not None:
-                self._watchdog.cancel()
-            if self._body is not None:
-                await self._body.aclose(finished=self._state is _FINISHED)
-        finally:
-            await self._dispatcher.call(ON_END)
+        return self._received()

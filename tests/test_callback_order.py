@@ -20,8 +20,10 @@ from builders import (
     text,
     text_patch,
 )
+from loopback import Loopback, Reply
+from tool_bodies import answered, asking
 
-from assistant_stream import EventHandler, replay
+from assistant_stream import EventHandler, ToolRegistry, replay
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -205,3 +207,60 @@ async def test_lifecycle_rows() -> None:
     failed = await calls_of(encode(_RUN[:1]), _Failing())
     label = "the stream fails otherwise (a callback raised, `StreamInterrupted`, ...)"
     assert rows[label] == failed[-2:]
+
+
+async def test_tool_loop_rows(server: Loopback) -> None:
+    """The rows about a run waiting for tool outputs match what the stream does."""
+    rows = readme_rows()
+
+    class Submitting(Recorder):
+        async def on_run_requires_action(self, run: object) -> None:
+            await stream.submit_tool_outputs({"call_1": "sunny"})
+
+    server.script(Reply.stream(asking()), Reply.stream(answered()))
+    submitting = Submitting()
+    async with server.client() as client:
+        stream = client.threads.create_and_run_stream(assistant_id="a", handler=submitting)
+        async with stream:
+            await stream.until_done()
+    calls = submitting.names(with_events=True)
+    at = calls.index("on_done")
+    label = "the run waits at `requires_action`, outputs submitted: its body's `done`"
+    assert rows[label] == calls[at - 1 : at + 2]
+
+    paused = Recorder()
+    async with replay(asking(), paused) as stream:
+        await stream.until_done()
+        label = "the run waits at `requires_action`, nothing submitted: its body's `done` (the "
+        assert rows[label + "stream pauses)"] == paused.names(with_events=True)[-2:]
+        before = len(paused.calls)
+    assert rows["a paused stream is closed"] == [name for name, _ in paused.calls[before:]]
+
+    registry = ToolRegistry()
+
+    @registry.function
+    def fails() -> str:
+        """Fails."""
+        raise ValueError("no")
+
+    @registry.function
+    def works() -> str:
+        """Works."""
+        return "yes"
+
+    calls_asked = [("c1", "fails", "{}"), ("c2", "works", "{}")]
+    server.script(Reply.stream(asking(calls_asked)), Reply.stream(answered()))
+    answered_by = Recorder()
+    async with server.client() as client:
+        stream = client.threads.create_and_run_stream(
+            assistant_id="a", handler=answered_by, tools=registry
+        )
+        async with stream:
+            await stream.until_done()
+    calls = answered_by.names(with_events=True)
+    at = calls.index("on_done")
+    label = (
+        "the run waits at `requires_action`, a `ToolRegistry` answers two calls, the first "
+        "failing: its body's `done`"
+    )
+    assert rows[label] == calls[at - 1 : at + 5]

@@ -79,3 +79,15 @@ def assert_sample_output(stdout: str) -> None:
     ]
     lines = stdout.splitlines()
     assert expected_lines == [line for line in lines if line in expected_lines]
+
+
+def test_tools_sample_answers_both_calls_in_one_stream() -> None:
+    """The tool-loop example announces both outputs, then streams the answer made of them."""
+    stdout = run_example("tools_sample.py", "--delay", "0")
+    expected_lines = [
+        '[looked up get_weather({"city": "Paris"}) -> {"city":"Paris","temperature":18}]',
+        '[looked up get_weather({"city": "Tokyo"}) -> {"city":"Tokyo","temperature":24}]',
+        "Paris: 18 °C; Tokyo: 24 °C.",
+        "final run: completed after 0 pending call(s)",
+    ]
+    assert expected_lines == stdout.splitlines()

@@ -16,6 +16,10 @@ CORE = [
     "assistant_stream._lifecycle",
     "assistant_stream._entries",
     "assistant_stream.accumulate",
+    "assistant_stream._required",
+    "assistant_stream._signature",
+    "assistant_stream._schema",
+    "assistant_stream._arguments",
 ]
 
 

@@ -14,7 +14,7 @@ from builders import Recorder, body, message, run
 
 from assistant_stream import InvalidStateError, StreamState, replay
 from assistant_stream import _stream_state as state_module
-from assistant_stream._stream_state import ENDED, TRANSITIONS, Effect, Move, transition
+from assistant_stream._stream_state import ENDED, SETTLED, TRANSITIONS, Effect, Move, transition
 
 HELLO = body(
     ("thread.message.created", message("msg_1")), ("thread.run.completed", run("completed"))
@@ -32,10 +32,28 @@ def test_every_pair_is_a_row_or_refused(state: StreamState, move: Move) -> None:
 
 
 def test_a_stream_is_released_once() -> None:
-    """RELEASE appears only on moves out of STREAMING, and each of them ends the stream."""
+    """RELEASE appears only on moves out of STREAMING or PAUSED, each ending the stream."""
     releasing = [pair for pair, (_, effects) in TRANSITIONS.items() if Effect.RELEASE in effects]
-    assert {StreamState.STREAMING} == {state for state, _ in releasing}
+    assert {StreamState.STREAMING, StreamState.PAUSED} == {state for state, _ in releasing}
     assert all(TRANSITIONS[pair][0] in ENDED for pair in releasing)
+
+
+def test_a_pause_suspends_and_only_resume_streams_again() -> None:
+    """PAUSE closes the body without on_end; from PAUSED only RESUME leads back to STREAMING."""
+    assert (StreamState.PAUSED, (Effect.SUSPEND,)) == transition(StreamState.STREAMING, Move.PAUSE)
+    suspending = [pair for pair, (_, effects) in TRANSITIONS.items() if Effect.SUSPEND in effects]
+    assert [(StreamState.STREAMING, Move.PAUSE)] == suspending
+    out_of_pause = {
+        move: row[0] for (state, move), row in TRANSITIONS.items() if state is StreamState.PAUSED
+    }
+    assert {
+        Move.RESUME: StreamState.STREAMING,
+        Move.FAIL: StreamState.FAILED,
+        Move.CANCEL: StreamState.CLOSED,
+        Move.CLOSE: StreamState.CLOSED,
+    } == out_of_pause
+    assert StreamState.PAUSED in SETTLED
+    assert StreamState.PAUSED not in ENDED
 
 
 def test_ended_states_ignore_close_and_cancel() -> None:
@@ -44,10 +62,10 @@ def test_ended_states_ignore_close_and_cancel() -> None:
         assert (ended, ()) == transition(ended, move)
 
 
-def test_only_a_failure_out_of_streaming_is_reported() -> None:
-    """on_exception (REPORT) runs for FAIL from STREAMING and nowhere else."""
+def test_only_a_failure_of_a_live_stream_is_reported() -> None:
+    """on_exception (REPORT) runs for FAIL from STREAMING or PAUSED and nowhere else."""
     reporting = [pair for pair, (_, effects) in TRANSITIONS.items() if Effect.REPORT in effects]
-    assert [(StreamState.STREAMING, Move.FAIL)] == reporting
+    assert [(StreamState.STREAMING, Move.FAIL), (StreamState.PAUSED, Move.FAIL)] == reporting
 
 
 async def test_the_table_is_what_runs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
 from assistant_stream._config import TimeoutTypes
+from assistant_stream._registry import ToolRegistry
+from assistant_stream.errors import ConfigurationError
 
-__all__ = ["CreateAndRunParams", "RequestOptions", "RunParams", "split"]
+__all__ = ["CreateAndRunParams", "RequestOptions", "RunParams", "split", "take_registry"]
 
 
 class RequestOptions(TypedDict, total=False):
@@ -34,7 +36,7 @@ class RequestOptions(TypedDict, total=False):
 class _RunFields(RequestOptions, total=False):
     model: str
     instructions: str
-    tools: Sequence[Any]
+    tools: ToolRegistry | Sequence[Any]
     metadata: Mapping[str, str]
     temperature: float
     top_p: float
@@ -85,3 +87,33 @@ def split(
     fields = {name: value for name, value in params.items() if name not in _OPTIONS}
     options: Any = {name: params[name] for name in _OPTIONS if name in params}
     return fields, options
+
+
+def take_registry(fields: dict[str, Any], answer_tools: ToolRegistry | None) -> ToolRegistry | None:
+    """The registry that answers a stream's tool calls; its definitions put in ``fields``.
+
+    ``tools`` may be a ``ToolRegistry``, or a list mixing tool definitions and one
+    registry: the registry is replaced by its definitions, in place. ``answer_tools`` is a
+    registry whose definitions are not sent (the tools are defined on the server).
+
+    Raises:
+        ConfigurationError: two registries.
+    """
+    tools = fields.get("tools")
+    if isinstance(tools, ToolRegistry):
+        tools = [tools]
+    found = [tool for tool in tools or () if isinstance(tool, ToolRegistry)]
+    if answer_tools is not None:
+        found.append(answer_tools)
+    if len(found) > 1:
+        raise ConfigurationError(
+            "one ToolRegistry answers a stream: register every function in it, and pass it "
+            "once (tools= to send its definitions, or answer_tools= not to)"
+        )
+    if tools is not None:
+        fields["tools"] = [
+            definition
+            for tool in tools
+            for definition in (tool.definitions() if isinstance(tool, ToolRegistry) else (tool,))
+        ]
+    return found[0] if found else None

@@ -5,6 +5,10 @@ goes out when the stream starts (``async with`` or the first wait). Its request 
 ``creates_run``: it is sent again only after a failure the server did not act on (the
 connection failed before sending, or 408, 409, 429, 503, or ``x-should-retry: true``),
 unless ``RetryPolicy.unsafe_run_retries``, and never once the event stream started.
+
+A stream of a run continues in itself: ``stream.submit_tool_outputs(...)`` (or a
+``ToolRegistry`` given as ``tools=`` or ``answer_tools=``) sends the submit request through
+``RunControl`` below and reads its body in the same stream.
 """
 
 from __future__ import annotations
@@ -12,22 +16,52 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
+from assistant_stream._body import Body
+from assistant_stream._registry import ToolRegistry
 from assistant_stream.stream import AssistantStream, Handlers
 from assistant_stream.types.run import Run
 
-from ._params import RequestOptions, RunParams, split
+from ._params import RequestOptions, RunParams, split, take_registry
 
 if TYPE_CHECKING:
     from assistant_stream._client import AssistantClient
+    from assistant_stream._transport import Request
 
-__all__ = ["Runs"]
+__all__ = ["RunControl", "Runs"]
+
+
+class RunControl:
+    """How a client's streams continue their runs (``_continuation.RunControl``)."""
+
+    __slots__ = ("_runs",)
+
+    def __init__(self, runs: Runs) -> None:
+        self._runs = runs
+
+    async def submit(
+        self, thread_id: str, run_id: str, fields: Mapping[str, Any], options: Mapping[str, Any]
+    ) -> Body:
+        """Send the submit request (``creates_run``: see the module docstring); its body."""
+        _, checked = split(options, RequestOptions, "submit_tool_outputs")
+        return await self._runs._client.open_stream(
+            self._runs._submit(thread_id, run_id, fields, checked)
+        )
+
+    async def cancel(self, thread_id: str, run_id: str) -> None:
+        """Cancel the run, as ``client.threads.runs.cancel`` does."""
+        await self._runs.cancel(thread_id, run_id)
 
 
 class Runs:
-    """The runs of threads: ``client.threads.runs``."""
+    """The runs of threads: ``client.threads.runs``.
+
+    Attributes:
+        control: how its streams submit tool outputs and cancel their runs.
+    """
 
     def __init__(self, client: AssistantClient) -> None:
         self._client = client
+        self.control = RunControl(self)
 
     def stream(
         self,
@@ -35,6 +69,7 @@ class Runs:
         *,
         assistant_id: str,
         handler: Handlers = None,
+        answer_tools: ToolRegistry | None = None,
         **params: Unpack[RunParams],
     ) -> AssistantStream:
         """Create a run on a thread and stream it (``POST /threads/{thread_id}/runs``).
@@ -43,17 +78,22 @@ class Runs:
             thread_id: the thread to run.
             assistant_id: the assistant that runs it.
             handler: an ``EventHandler``, several, or ``None`` to iterate the events.
+            answer_tools: a ``ToolRegistry`` that answers the run's function calls without
+                sending its definitions (for tools defined on the assistant or agent).
             **params: the request's fields (``instructions``, ``additional_messages``,
                 ``tools``, ``model``, ``temperature``, ``metadata``, ``tool_choice``...;
                 see ``RunParams``), ``include`` (sent in the query string as
                 ``include[]``), and ``extra_headers``, ``extra_query``, ``extra_body``,
-                ``timeout``.
+                ``timeout``. ``tools`` may be a ``ToolRegistry``, or hold one among the
+                definitions: its definitions are sent, and it answers the calls.
 
         Raises:
             TypeError: an unknown field name (nothing is sent).
-            ConfigurationError: an empty id, or a header value with CR or LF.
+            ConfigurationError: an empty id, a header value with CR or LF, or two
+                registries.
         """
         fields, options = split(params, RunParams, "stream")
+        registry = take_registry(fields, answer_tools)
         include = fields.pop("include", None)
         client = self._client
         request = client.request(
@@ -65,7 +105,7 @@ class Runs:
             creates_run=True,
             **options,
         )
-        return client.stream(request, handler)
+        return client.stream(request, handler, tools=registry, control=self.control)
 
     def submit_tool_outputs_stream(
         self,
@@ -74,32 +114,40 @@ class Runs:
         *,
         tool_outputs: Iterable[Mapping[str, Any]],
         handler: Handlers = None,
+        answer_tools: ToolRegistry | None = None,
         **options: Unpack[RequestOptions],
     ) -> AssistantStream:
         """Answer a run's ``requires_action`` and stream the rest of the run.
 
         ``POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs``. On Azure AI Agents,
         answer a ``submit_tool_approval`` action with ``tool_outputs=[]`` and
-        ``extra_body={"tool_approvals": [...]}``.
+        ``extra_body={"tool_approvals": [...]}``. The stream continues itself after later
+        tool calls (``AssistantStream.submit_tool_outputs``); prefer that to opening this.
 
         Args:
             thread_id: the run's thread.
             run_id: the run waiting for tool outputs.
             tool_outputs: ``{"tool_call_id": ..., "output": ...}`` for each requested call.
             handler: an ``EventHandler``, several, or ``None`` to iterate the events.
+            answer_tools: a ``ToolRegistry`` that answers the run's later function calls.
             **options: ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
         """
         _, checked = split(options, RequestOptions, "submit_tool_outputs_stream")
+        request = self._submit(thread_id, run_id, {"tool_outputs": list(tool_outputs)}, checked)
+        return self._client.stream(request, handler, tools=answer_tools, control=self.control)
+
+    def _submit(
+        self, thread_id: str, run_id: str, fields: Mapping[str, Any], options: RequestOptions
+    ) -> Request:
         client = self._client
-        request = client.request(
+        return client.request(
             "POST",
             client.url("threads", thread_id, "runs", run_id, "submit_tool_outputs"),
-            body={"tool_outputs": list(tool_outputs), "stream": True},
+            body={**fields, "stream": True},
             stream=True,
             creates_run=True,
-            **checked,
+            **options,
         )
-        return client.stream(request, handler)
 
     async def retrieve(self, thread_id: str, run_id: str, **options: Unpack[RequestOptions]) -> Run:
         """Return a run (``GET /threads/{thread_id}/runs/{run_id}``), to poll after a cut."""

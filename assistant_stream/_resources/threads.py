@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
+from assistant_stream._registry import ToolRegistry
 from assistant_stream.stream import AssistantStream, Handlers
 from assistant_stream.types.message import Message, MessageList
 from assistant_stream.types.thread import Thread
 
-from ._params import CreateAndRunParams, RequestOptions, split
+from ._params import CreateAndRunParams, RequestOptions, split, take_registry
 from .runs import Runs
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class Threads:
         assistant_id: str,
         thread: Mapping[str, Any] | None = None,
         handler: Handlers = None,
+        answer_tools: ToolRegistry | None = None,
         **params: Unpack[CreateAndRunParams],
     ) -> AssistantStream:
         """Create a thread and run it in one stream (``POST /threads/runs``).
@@ -72,13 +74,18 @@ class Threads:
             thread: the new thread (``{"messages": [...], "metadata": ...}``), or ``None``
                 for an empty one.
             handler: an ``EventHandler``, several, or ``None`` to iterate the events.
-            **params: the request's fields (see ``CreateAndRunParams``) and
-                ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
+            answer_tools: a ``ToolRegistry`` that answers the run's function calls without
+                sending its definitions (as for ``runs.stream``).
+            **params: the request's fields (see ``CreateAndRunParams``; ``tools`` may hold a
+                ``ToolRegistry``, as for ``runs.stream``) and ``extra_headers``,
+                ``extra_query``, ``extra_body``, ``timeout``.
 
         Raises:
             TypeError: an unknown field name (nothing is sent).
+            ConfigurationError: two registries.
         """
         fields, options = split(params, CreateAndRunParams, "create_and_run_stream")
+        registry = take_registry(fields, answer_tools)
         client = self._client
         body = {"assistant_id": assistant_id, **_present(thread=thread), **fields, "stream": True}
         request = client.request(
@@ -89,7 +96,7 @@ class Threads:
             creates_run=True,
             **options,
         )
-        return client.stream(request, handler)
+        return client.stream(request, handler, tools=registry, control=self.runs.control)
 
 
 class Messages:
