@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/python examples/client_sample.py
+	$(BIN)/python examples/tools_sample.py
 
 test: lint typecheck unit
 
@@ -52,8 +53,9 @@ $(LOWEST_STAMP): pyproject.toml tests/lowest_pins.py
 test-lowest: $(LOWEST_STAMP)  # the suite only: lint and types are `make test`'s
 	ASSISTANT_STREAM_LOWEST=$(LOWEST)/constraints.txt $(LOWEST)/bin/python -X dev -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP)  # per-event costs, then the SDK's overhead per tool round
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/tool_rounds.py
 
 instructions: $(STAMP)  # needs valgrind; noise-free instructions per event
 	$(BIN)/python benchmarks/instructions.py

@@ -459,3 +459,12 @@ async def test_a_submitted_body_left_unread_is_closed(server: Loopback) -> None:
                 await stream.until_done()
         assert "client left" == await server.requests[1].wait_ended()
     assert (StreamState.FAILED, 1) == (stream.state, handler.names().count("on_end"))
+
+
+async def test_a_paused_stream_never_closed_warns() -> None:
+    """A stream left paused (on_end never ran) warns with ResourceWarning when collected."""
+    stream = replay(asking())
+    await stream.until_done()
+    assert StreamState.PAUSED == stream.state
+    with pytest.warns(ResourceWarning, match="never closed"):
+        del stream  # the last reference: collected at once

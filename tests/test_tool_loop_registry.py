@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -393,3 +394,64 @@ async def test_cancelling_while_tools_run_leaves_nothing_behind(server: Loopback
     assert cancelled.is_set()
     assert (StreamState.CLOSED, 1) == (stream.state, handler.names().count("on_end"))
     assert [] == outputs_sent(server)
+
+
+def readme_block(marker: str) -> dict[str, Any]:
+    """Run the README's Python block that contains ``marker``; return its namespace."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [block.split("```")[0] for block in text.split("```python\n")[1:]]
+    (code,) = [block for block in blocks if marker in block]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # our own README
+    return namespace
+
+
+async def test_the_readme_tool_loop_does_what_it_says(server: Loopback) -> None:
+    """The README's ten lines: definitions sent, the call answered, the run read to its end."""
+    namespace = readme_block("tools = ToolRegistry()")
+    server.script(Reply.stream(asking()), Reply.stream(answered()))
+    async with server.client() as client:
+        await namespace["ask"](client, "thread_1")
+    assert ["get_weather"] == [t["function"]["name"] for t in server.requests[0].json["tools"]]
+    assert [[{"tool_call_id": "call_1", "output": "18 degrees C and sunny in Paris"}]] == (
+        outputs_sent(server)
+    )
+
+
+async def test_the_readme_answer_by_hand_does_what_it_says(server: Loopback) -> None:
+    """The README's loop over paused streams answers each round, in one stream."""
+    namespace = readme_block("async def answer_by_hand")
+    server.script(
+        Reply.stream(asking()), Reply.stream(asking(first=False)), Reply.stream(answered())
+    )
+    async with server.client() as client:
+        await namespace["answer_by_hand"](client, "thread_1")
+    expected = [{"tool_call_id": "call_1", "output": "no data for get_weather"}]
+    assert [expected, expected] == outputs_sent(server)
+    assert 3 == len(server.requests)
+
+
+async def test_a_handler_that_submits_itself_is_not_answered_twice(server: Loopback) -> None:
+    """A submit from on_run_requires_action wins: the registry runs nothing, one submit."""
+    registry = ToolRegistry()
+    ran: list[str] = []
+
+    @registry.function
+    def get_weather(city: str) -> str:
+        """Never called here."""
+        ran.append(city)
+        return "from the registry"
+
+    class Answering(Recorder):
+        async def on_run_requires_action(self, run: object) -> None:
+            await stream.submit_tool_outputs({"call_1": "from the handler"})
+
+    server.script(Reply.stream(asking()), Reply.stream(answered()))
+    async with server.client() as client:
+        stream = client.threads.create_and_run_stream(
+            assistant_id="asst_1", handler=Answering(), tools=registry
+        )
+        async with stream:
+            await stream.until_done()
+    assert [] == ran
+    assert [[{"tool_call_id": "call_1", "output": "from the handler"}]] == outputs_sent(server)
