@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ._notices import ON_TOOL_ERROR, ON_TOOL_OUTPUT
 from ._required import (
-    SUBMIT_TOOL_OUTPUTS,
     RequiredToolCall,
     required_tool_calls,
     tool_outputs_body,
@@ -115,8 +114,13 @@ class Continuation:
                 f"cannot submit: the run {where} for tool outputs (last run event: "
                 f"{final.event or 'none'}); submit once, after thread.run.requires_action"
             )
-        self._next = await control.submit(_thread_of(run), run.id, fields, options)
-        self._answered = run
+        thread_id = _thread_of(run)
+        self._answered = run  # before the request: a second submit meanwhile is refused
+        try:
+            self._next = await control.submit(thread_id, run.id, fields, options)
+        except BaseException:
+            self._answered = None
+            raise
 
     async def answer(self, final: FinalRun, call: Call) -> bool:
         """Let the registry answer the current action, if it can (rules 2 and 3).
@@ -135,15 +139,15 @@ class Continuation:
         registry, run = self._registry, final.run
         if registry is None or run is None or not self.waiting(final):
             return False
-        if run.required_action is None or run.required_action.type != SUBMIT_TOOL_OUTPUTS:
-            return False  # approvals and kinds this version does not know are the caller's
+        calls = required_tool_calls(run)  # none for approvals and for unknown kinds: those
+        if not calls:  # are the caller's to answer
+            return False
         self._controlled()
         if self.rounds >= registry.max_rounds:
-            await self._cancel(run)
-            raise ToolLoopError(self.rounds, run.id)
-        outputs = await registry.answer(required_tool_calls(run))
+            raise ToolLoopError(self.rounds, run.id, cancelled=await self._cancel(run))
+        outputs = await registry.answer(calls)
         for output in outputs:
-            if output.error is not None and isinstance(output.error, Exception):
+            if isinstance(output.error, Exception):
                 await call(ON_TOOL_ERROR, output.call, output.error)
             await call(ON_TOOL_OUTPUT, output.call, output.output)
         await self.submit(final, {"tool_outputs": tool_outputs_body(outputs)}, {})
@@ -158,12 +162,14 @@ class Continuation:
             )
         return self._control
 
-    async def _cancel(self, run: Run) -> None:
+    async def _cancel(self, run: Run) -> bool:
         """Cancel ``run`` through the API; a failure is logged, not raised (rule 3)."""
         try:
             await self._controlled().cancel(_thread_of(run), run.id)
         except AssistantStreamError as exc:
             logger.warning("could not cancel run %s after too many tool rounds: %s", run.id, exc)
+            return False
+        return True
 
 
 def _thread_of(run: Run) -> str:

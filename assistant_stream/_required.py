@@ -17,7 +17,7 @@ No I/O here: the stream and the tool registry build on these.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 import orjson
@@ -26,16 +26,12 @@ from .errors import ConfigurationError
 from .types.run import RequiredActionFunctionToolCall, Run, RunStatus
 
 __all__ = [
-    "SUBMIT_TOOL_OUTPUTS",
     "RequiredToolCall",
     "ToolOutput",
     "required_tool_calls",
     "tool_approvals_body",
     "tool_outputs_body",
 ]
-
-#: The ``required_action.type`` answered by tool outputs.
-SUBMIT_TOOL_OUTPUTS: Final = "submit_tool_outputs"
 
 
 @attrs.frozen

@@ -74,6 +74,7 @@ class StreamLoop:
         self._run_error: RunStreamError | None = None  # ... and no on_error handled it
 
     async def _submit(self, fields: Mapping[str, Any], options: Mapping[str, Any]) -> None:
+        """Answer the run (``Continuation.submit``); a paused stream reads the answer next."""
         if self._state not in (_STREAMING, _PAUSED):
             raise InvalidStateError(f"cannot submit to a stream that is {self._state.value}")
         try:
@@ -103,8 +104,8 @@ class StreamLoop:
         self._body, self._frames, self._position = body, _NOTHING, 0
         decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
         self._reader = reader = FrameReader(decoder, empty_read_ends=body.empty_read_ends)
-        if body.event_idle is not None:
-            self._watchdog = Watchdog(reader, body, body.event_idle)
+        idle = body.event_idle
+        self._watchdog = Watchdog(reader, body, idle) if idle is not None else None
         await self._dispatcher.call(ON_CONNECT)
 
     async def _next(self, iteration: object, name: str) -> AssistantStreamEvent | None:

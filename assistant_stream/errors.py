@@ -328,18 +328,21 @@ class ToolCallError(ToolError):
 class ToolLoopError(ToolError):
     """The run kept asking for tool calls beyond ``ToolRegistry(max_rounds=...)``.
 
-    The run was cancelled through the API before this was raised; ``partial`` holds what
-    every segment of the stream received.
+    The run was cancelled through the API before this was raised (unless that request
+    failed: it is logged); ``partial`` holds what every body of the stream received.
 
     Attributes:
         rounds: how many rounds of tool calls were answered.
-        run_id: the run that was cancelled.
+        run_id: the run.
+        cancelled: whether the cancel request succeeded.
     """
 
-    def __init__(self, rounds: int, run_id: str | None) -> None:
+    def __init__(self, rounds: int, run_id: str | None, *, cancelled: bool) -> None:
         self.rounds = rounds
         self.run_id = run_id
+        self.cancelled = cancelled
+        outcome = "it was cancelled" if cancelled else "cancelling it failed (see the log)"
         super().__init__(
             f"the run {run_id} still required tool calls after {rounds} rounds "
-            f"(ToolRegistry(max_rounds={rounds})); it was cancelled"
+            f"(ToolRegistry(max_rounds={rounds})); {outcome}"
         )

@@ -468,3 +468,20 @@ async def test_a_paused_stream_never_closed_warns() -> None:
     assert StreamState.PAUSED == stream.state
     with pytest.warns(ResourceWarning, match="never closed"):
         del stream  # the last reference: collected at once
+
+
+async def test_two_submits_at_once_send_one(server: Loopback) -> None:
+    """Two tasks submitting to a paused stream at once: one request, the other refused."""
+    server.script(Reply.stream(asking()), Reply.stream(answered()))
+    async with streaming(server) as stream:
+        await stream.until_done()
+        results = await asyncio.gather(
+            stream.submit_tool_outputs({"call_1": "a"}),
+            stream.submit_tool_outputs({"call_1": "b"}),
+            return_exceptions=True,
+        )
+        await stream.until_done()
+    assert [None] == [r for r in results if r is None]
+    assert [InvalidStateError] == [type(r) for r in results if r is not None]
+    assert 1 == len([r for r in server.requests if r.path == SUBMIT_PATH])
+    assert StreamState.FINISHED == stream.state

@@ -18,7 +18,8 @@ from typing import Any
 
 import orjson
 import pytest
-from builders import Recorder
+from builders import Recorder, run
+from builders import body as sse_body
 from loopback import Loopback, Reply
 from shared_data import requires_recordings
 from tool_bodies import RECORDED_PAIRS, Call, answered, asking, recorded
@@ -293,7 +294,8 @@ async def test_max_rounds_cancels_the_run(server: Loopback) -> None:
         with pytest.raises(ToolLoopError, match="after 2 rounds") as info:
             async with stream:
                 await stream.until_done()
-    assert (2, "run_1") == (info.value.rounds, info.value.run_id)
+    assert (2, "run_1", True) == (info.value.rounds, info.value.run_id, info.value.cancelled)
+    assert str(info.value).endswith("it was cancelled")
     assert info.value.partial is not None
     assert "thread.run.requires_action" == info.value.partial.final_run.event
     assert ("POST", CANCEL_PATH) == (server.requests[-1].method, server.requests[-1].path)
@@ -455,3 +457,50 @@ async def test_a_handler_that_submits_itself_is_not_answered_twice(server: Loopb
             await stream.until_done()
     assert [] == ran
     assert [[{"tool_call_id": "call_1", "output": "from the handler"}]] == outputs_sent(server)
+
+
+async def test_an_approval_is_left_to_the_caller(server: Loopback) -> None:
+    """A registry answers function calls only: an MCP approval action pauses the stream."""
+    approval = {
+        "type": "submit_tool_approval",
+        "submit_tool_approval": {
+            "tool_calls": [{"id": "call_9", "type": "mcp", "name": "search", "arguments": "{}"}]
+        },
+    }
+    paused = sse_body(
+        ("thread.run.created", run("queued")),
+        ("thread.run.requires_action", run("requires_action", required_action=approval)),
+    )
+    server.script(Reply.stream(paused))
+    async with (
+        server.client() as client,
+        client.threads.create_and_run_stream(
+            assistant_id="asst_1", tools=weather_registry()
+        ) as stream,
+    ):
+        await stream.until_done()
+        assert (StreamState.PAUSED, ()) == (stream.state, stream.required_tool_calls)
+    assert 1 == len(server.requests)
+
+
+async def test_a_failed_cancel_is_logged_and_said(
+    server: Loopback, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When the cancel request fails, ToolLoopError says so and the failure is logged."""
+    error = {"error": {"message": "no such run", "type": "invalid_request_error"}}
+    server.script(Reply.stream(asking()), Reply.stream(asking(first=False)), Reply.json(error, 404))
+    async with server.client() as client:
+        stream = client.threads.create_and_run_stream(
+            assistant_id="asst_1", tools=weather_registry(max_rounds=1)
+        )
+        stream_error = None
+        with caplog.at_level(logging.WARNING, logger="assistant_stream"):
+            try:
+                async with stream:
+                    await stream.until_done()
+            except ToolLoopError as exc:
+                stream_error = exc
+    assert stream_error is not None
+    assert (1, False) == (stream_error.rounds, stream_error.cancelled)
+    assert "cancelling it failed" in str(stream_error)
+    assert any("could not cancel run run_1" in r.getMessage() for r in caplog.records)
