@@ -73,7 +73,9 @@ class AssistantStream(StreamLoop):
             its own. Without it, submitting raises ``InvalidStateError``.
 
     Use it as ``async with stream: ...`` (or call ``aclose()``), so that leaving early still
-    closes the source and runs ``on_end``.
+    closes the source and runs ``on_end``. The stream is the whole run: after tool calls,
+    ``submit_tool_outputs`` (or ``tools``) continues it, and a run left waiting for outputs
+    pauses it (``StreamState.PAUSED``) until something is submitted or it is closed.
     """
 
     def __repr__(self) -> str:

@@ -468,8 +468,9 @@ def describe(rounds: int) -> str:
             f"Python {platform.python_version()} on {platform.machine()}, "
             f"assistant_stream {assistant_stream.__version__}, aiohttp {aiohttp.__version__}; "
             "server in-process on 127.0.0.1, stamping a submit before reading its body.",
-            "latency: on_run_requires_action -> submit at the server; floor: session.post -> "
-            "the same; overhead: latency - floor, paired by round. µs unless stated.",
+            "latency: on_run_requires_action -> submit at the server; floor: the functions "
+            "called bare (async awaited, sync via asyncio.to_thread), then session.post -> the "
+            "same; overhead: latency - floor, paired by round. µs unless stated.",
         ]
     )
 

@@ -196,7 +196,7 @@ async def test_two_registries_are_refused_before_sending(server: Loopback) -> No
 
 def failing_registry(**options: Any) -> ToolRegistry:
     """A registry whose functions fail in each way a call can."""
-    registry = ToolRegistry(timeout=0.05, **options)
+    registry = ToolRegistry(timeout=0.5, **options)  # room for the threads of a loaded machine
 
     @registry.function
     def explode(city: str) -> str:
