@@ -14,7 +14,8 @@ Rule 2 - one builder per kind of annotation, picked from a table: ``_BY_ORIGIN``
 is refused. ``Any`` is ``{}`` (any JSON value, passed on as decoded) when not strict.
 
 Rule 3 - required means "no default": a parameter or an attrs/dataclass field without a
-default, a ``TypedDict``'s required keys.
+default, a ``TypedDict``'s required keys. Every object built from fields says
+``additionalProperties: false``, strict or not, since the arguments refuse other keys.
 
 Rule 4 - ``strict=True`` keeps to what OpenAI's Structured Outputs strict mode accepts (the
 "Supported schemas" section of OpenAI's Structured Outputs guide): the types string, number,
@@ -131,14 +132,12 @@ def _object(owner: Any, fields: tuple[Field, ...], context: _Context) -> Schema:
             properties[field.name] = _property(field, inner)
         except _Unsupported as exc:
             raise _Unsupported(exc.reason, (field.name, *exc.path)) from None
-    schema: Schema = {
+    return {
         "type": "object",
         "properties": properties,
         "required": [f.name for f in fields if context.strict or not f.has_default],
+        "additionalProperties": False,  # the arguments refuse other keys (``_arguments``)
     }
-    if context.strict:
-        schema["additionalProperties"] = False
-    return schema
 
 
 def _property(field: Field, context: _Context) -> Schema:

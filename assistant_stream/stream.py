@@ -147,12 +147,12 @@ class AssistantStream(StreamLoop):
         return self._accumulator.final_run()
 
     async def get_final_messages(self) -> tuple[Message, ...]:
-        """Wait for the end; return every message, terminal objects where they came."""
+        """Wait for the end (or a pause); return every message, terminal where it came."""
         await self.until_done()
         return self._accumulator.messages()
 
     async def get_final_run_steps(self) -> tuple[RunStep, ...]:
-        """Wait for the end; return every step, terminal objects where they came.
+        """Wait for the end (or a pause); return every step, terminal objects where they came.
 
         Steps first seen at their terminal event (in a submit-tool-outputs stream) are
         included.

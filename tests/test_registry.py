@@ -97,6 +97,7 @@ def test_registration_with_arguments() -> None:
                 "type": "object",
                 "properties": {"key": {"type": "string"}},
                 "required": [],
+                "additionalProperties": False,
             },
             "strict": False,
         },
@@ -173,7 +174,7 @@ def test_a_bare_registration_is_not_strict() -> None:
     (definition,) = tools.definitions()
     assert False is definition["function"]["strict"]
     assert ["pair"] == definition["function"]["parameters"]["required"]
-    assert "additionalProperties" not in definition["function"]["parameters"]
+    assert False is definition["function"]["parameters"]["additionalProperties"]
 
 
 def test_definitions_are_fresh_copies() -> None:

@@ -31,7 +31,7 @@ def one(annotation: Any, default: Any = NO_DEFAULT) -> Callable[..., None]:
 def params(properties: dict[str, Any], required: list[str], *, strict: bool) -> dict[str, Any]:
     """The top-level object schema of a function's parameters."""
     schema = {"type": "object", "properties": properties, "required": required}
-    return {**schema, "additionalProperties": False} if strict else schema
+    return {**schema, "additionalProperties": False}
 
 
 class Color(enum.Enum):
@@ -102,6 +102,7 @@ POINT = {
         "y": {"type": "integer", "description": "distance up."},
     },
     "required": ["x"],
+    "additionalProperties": False,
 }
 POINT_STRICT = {
     "type": "object",
@@ -197,6 +198,7 @@ ANNOTATIONS = [
                 "tags": {"type": "array", "items": STRING},
             },
             "required": ["corner"],
+            "additionalProperties": False,
         },
         id="dataclass",
     ),
@@ -224,6 +226,7 @@ ANNOTATIONS = [
             "type": "object",
             "properties": {"title": STRING, "year": INTEGER},
             "required": ["title"],
+            "additionalProperties": False,
         },
         id="typeddict",
     ),
@@ -243,7 +246,12 @@ ANNOTATIONS = [
         Filters,
         NO_DEFAULT,
         False,
-        {"type": "object", "properties": {"genre": STRING}, "required": []},
+        {
+            "type": "object",
+            "properties": {"genre": STRING},
+            "required": [],
+            "additionalProperties": False,
+        },
         id="typeddict-total-false",
     ),
     pytest.param(
