@@ -504,3 +504,23 @@ async def test_a_failed_cancel_is_logged_and_said(
     assert (1, False) == (stream_error.rounds, stream_error.cancelled)
     assert "cancelling it failed" in str(stream_error)
     assert any("could not cancel run run_1" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_submit_stream_answers_later_rounds(server: Loopback) -> None:
+    """``submit_tool_outputs_stream(..., answer_tools=)`` picks a run up and answers it on."""
+    server.script(Reply.stream(asking(first=False)), Reply.stream(answered()))
+    async with (
+        server.client() as client,
+        client.threads.runs.submit_tool_outputs_stream(
+            "thread_1",
+            "run_1",
+            tool_outputs=[{"tool_call_id": "call_0", "output": "first"}],
+            answer_tools=weather_registry(),
+        ) as stream,
+    ):
+        await stream.until_done()
+    assert StreamState.FINISHED == stream.state
+    assert [
+        [{"tool_call_id": "call_0", "output": "first"}],
+        [{"tool_call_id": "call_1", "output": "sunny in Paris"}],
+    ] == outputs_sent(server)
