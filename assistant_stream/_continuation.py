@@ -122,12 +122,14 @@ class Continuation:
             self._answered = None
             raise
 
-    async def answer(self, final: FinalRun, call: Call) -> bool:
+    async def answer(self, final: FinalRun, call: Call, live: Callable[[], bool]) -> bool:
         """Let the registry answer the current action, if it can (rules 2 and 3).
 
         Args:
             final: the run as the stream last saw it.
             call: the dispatcher's ``call``, to announce each output.
+            live: whether the stream still goes on: one closed while the functions ran
+                (``aclose()`` from another task) announces and submits nothing.
 
         Returns:
             Whether an answer was submitted.
@@ -147,9 +149,13 @@ class Continuation:
             raise ToolLoopError(self.rounds, run.id, cancelled=await self._cancel(run))
         outputs = await registry.answer(calls)
         for output in outputs:
+            if not live():
+                return False
             if isinstance(output.error, Exception):
                 await call(ON_TOOL_ERROR, output.call, output.error)
             await call(ON_TOOL_OUTPUT, output.call, output.output)
+        if not live():
+            return False
         await self.submit(final, {"tool_outputs": tool_outputs_body(outputs)}, {})
         self.rounds += 1
         return True

@@ -87,6 +87,9 @@ class StreamLoop:
             await self._move(Move.RESUME)
             await self._guard(self._open_body(body))
 
+    def _streaming(self) -> bool:
+        return self._state is _STREAMING
+
     def _received(self) -> PartialRun:
         return self._accumulator.partial(self._current_event)
 
@@ -198,7 +201,9 @@ class StreamLoop:
         if self._run_error is not None:
             raise self._run_error  # the outcome (rule 4), through _end
         final, continuation = self._accumulator.final_run(), self._continuation
-        await continuation.answer(final, self._dispatcher.call)
+        await continuation.answer(final, self._dispatcher.call, self._streaming)
+        if not self._streaming():  # aclose() ran in another task meanwhile: nothing to do
+            return False
         if (body := continuation.take()) is not None:
             await self._close_body(finished=True)
             await self._open_body(body)

@@ -485,3 +485,23 @@ async def test_two_submits_at_once_send_one(server: Loopback) -> None:
     assert [InvalidStateError] == [type(r) for r in results if r is not None]
     assert 1 == len([r for r in server.requests if r.path == SUBMIT_PATH])
     assert StreamState.FINISHED == stream.state
+
+
+async def test_aclose_during_the_last_callbacks_ends_quietly() -> None:
+    """Closed from another task while ``on_done`` awaits: the reader returns, on_end once."""
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    class Slow(Recorder):
+        async def on_done(self) -> None:
+            self.calls.append(("on_done", ()))
+            entered.set()
+            await release.wait()
+
+    handler = Slow()
+    stream = replay(answered(), handler)
+    reading = asyncio.create_task(stream.until_done())
+    await asyncio.wait_for(entered.wait(), 2)
+    await stream.aclose()
+    release.set()
+    await asyncio.wait_for(reading, 2)
+    assert (StreamState.CLOSED, 1) == (stream.state, handler.names().count("on_end"))

@@ -524,3 +524,31 @@ async def test_a_submit_stream_answers_later_rounds(server: Loopback) -> None:
         [{"tool_call_id": "call_0", "output": "first"}],
         [{"tool_call_id": "call_1", "output": "sunny in Paris"}],
     ] == outputs_sent(server)
+
+
+async def test_aclose_while_functions_run_submits_nothing(server: Loopback) -> None:
+    """Closed from another task while a function runs: no submit, on_end once, a quiet end."""
+    registry = ToolRegistry()
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    @registry.function
+    async def slow() -> str:
+        """Waits for the test."""
+        entered.set()
+        await release.wait()
+        return "done"
+
+    handler = Recorder()
+    server.script(Reply.stream(asking([("c1", "slow", "{}")])), Reply.stream(answered()))
+    async with server.client() as client:
+        stream = client.threads.create_and_run_stream(
+            assistant_id="asst_1", handler=handler, tools=registry
+        )
+        reading = asyncio.create_task(stream.until_done())
+        await asyncio.wait_for(entered.wait(), 2)
+        await stream.aclose()
+        release.set()
+        await asyncio.wait_for(reading, 2)
+    assert (StreamState.CLOSED, 1) == (stream.state, handler.names().count("on_end"))
+    assert [] == outputs_sent(server)
+    assert "on_end" == handler.names()[-1]
