@@ -131,6 +131,11 @@ class FrameReader:
             return self.backlog()
         return self._decode(chunk)
 
+    def close(self) -> None:
+        """The stream let go of its body: nothing more is given, the backlog is dropped."""
+        self._unfed, self._deferred = b"", None
+        self.backlogged, self.ended = False, True
+
     def why_ended(self, secrets: Iterable[str]) -> str:
         """How the body ended without a run-ending event, for ``StreamInterrupted``.
 

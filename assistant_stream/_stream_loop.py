@@ -275,7 +275,14 @@ class StreamLoop:
             await self._dispatcher.call(ON_END)
 
     async def _close_body(self, *, finished: bool) -> None:
-        """Close the body being read, and one a submit opened that will not be read now."""
+        """Close the body being read, and one a submit opened that will not be read now.
+
+        What was decoded and not delivered is dropped, so a read in progress in another
+        task (a callback awaiting while ``aclose()`` ran) delivers nothing more.
+        """
+        self._frames, self._position = _NOTHING, 0
+        if self._reader is not None:
+            self._reader.close()
         if self._watchdog is not None:
             self._watchdog.cancel()
         try:

@@ -291,3 +291,34 @@ async def test_aclose_from_another_task_ends_an_iteration() -> None:
         gate.set()
         seen = await asyncio.wait_for(iterating, 5)
     assert ["thread.run.created"] == seen
+
+
+@pytest.mark.parametrize("closer", ["another task", "the callback itself"])
+async def test_aclose_during_a_callback_delivers_nothing_after_on_end(closer: str) -> None:
+    """Closed while a callback mid-body awaits: no event of the chunk is delivered after."""
+    entered, release = asyncio.Event(), asyncio.Event()
+    data = body(
+        ("thread.message.created", message("msg_1")),
+        ("thread.message.delta", message_delta("msg_1", text_patch(0, "one"))),
+        ("thread.message.delta", message_delta("msg_1", text_patch(0, " two"))),
+        ("thread.run.completed", run("completed")),
+    )
+
+    class Slow(Recorder):
+        async def on_message_created(self, message: Any) -> None:
+            self.calls.append(("on_message_created", (message,)))
+            if closer == "the callback itself":
+                await stream.aclose()
+            entered.set()
+            await release.wait()
+
+    handler = Slow()
+    stream = replay(data, handler)
+    reading = asyncio.create_task(stream.until_done())
+    await asyncio.wait_for(entered.wait(), 2)
+    await stream.aclose()
+    release.set()
+    await asyncio.wait_for(reading, 2)
+    names = handler.names()
+    assert ["on_connect", "on_message_created", "on_end"] == names
+    assert StreamState.CLOSED == stream.state
