@@ -103,7 +103,10 @@ def read_docstring(doc: str | None) -> Docstring:
     deeper-indented lines continue it. Other sections (``Returns:``, ``Raises:``, ...) are
     skipped.
     """
-    lines = inspect.cleandoc(doc or "").splitlines()
+    text = doc or ""
+    if _SECTION.fullmatch(text.split("\n", 1)[0].strip()):
+        text = "\n" + text  # a section on the opening line keeps its entries indented
+    lines = inspect.cleandoc(text).splitlines()
     paragraph: list[str] = []
     for line in lines:
         if not line.strip() or _SECTION.fullmatch(line):

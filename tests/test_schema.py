@@ -524,8 +524,12 @@ def test_refusal_names_the_function() -> None:
             Docstring("Summary.", {"x": "on the next line."}),
         ),
         ("Summary.\n\nArgs:\n    x:", Docstring("Summary.")),
+        (
+            "Args:\n        x: on the opening line.\n    ",
+            Docstring(None, {"x": "on the opening line."}),
+        ),
     ],
-    ids=["none", "one-line", "full", "no-summary", "text-below", "empty-entry"],
+    ids=["none", "one-line", "full", "no-summary", "text-below", "empty-entry", "args-first"],
 )
 def test_read_docstring(doc: str | None, expected: Docstring) -> None:
     """The summary is the first paragraph; Args and Attributes entries are read, others not."""
