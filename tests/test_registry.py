@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import enum
 import logging
 import threading
 import time
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal
 
 import attrs
 import orjson
 import pytest
+from tool_types import Color, Level, Movie
 
 from assistant_stream._registry import ToolRegistry
 from assistant_stream._required import RequiredToolCall, ToolOutput
@@ -20,16 +20,6 @@ from assistant_stream.errors import ConfigurationError, ToolCallError
 
 #: How long a test waits for something that should happen at once, before failing.
 PATIENCE = 5.0
-
-
-class Color(enum.Enum):
-    RED = "red"
-    GREEN = "green"
-
-
-class Level(enum.IntEnum):
-    LOW = 1
-    HIGH = 2
 
 
 @attrs.frozen
@@ -42,11 +32,6 @@ class Point:
 class Box:
     corner: Point
     label: str | None = None
-
-
-class Movie(TypedDict):
-    title: str
-    year: NotRequired[int]
 
 
 def call(

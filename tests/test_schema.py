@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal, NotRequired, Optional, TypedDict
+from typing import Annotated, Any, Literal, Optional, TypedDict
 
 import attrs
 import pytest
+from tool_types import Color, Level, Movie
 
 from assistant_stream._schema import parameters_schema
 from assistant_stream._signature import Docstring, read_docstring
@@ -34,16 +34,6 @@ def params(properties: dict[str, Any], required: list[str], *, strict: bool) -> 
     return {**schema, "additionalProperties": False}
 
 
-class Color(enum.Enum):
-    RED = "red"
-    GREEN = "green"
-
-
-class Level(enum.IntEnum):
-    LOW = 1
-    HIGH = 2
-
-
 @attrs.frozen
 class Point:
     """A point on the plane.
@@ -62,11 +52,6 @@ class Box:
     corner: Point
     label: str | None = None
     tags: list[str] = dataclasses.field(default_factory=list)
-
-
-class Movie(TypedDict):
-    title: str
-    year: NotRequired[int]
 
 
 class Filters(TypedDict, total=False):
