@@ -505,3 +505,12 @@ async def test_aclose_during_the_last_callbacks_ends_quietly() -> None:
     release.set()
     await asyncio.wait_for(reading, 2)
     assert (StreamState.CLOSED, 1) == (stream.state, handler.names().count("on_end"))
+
+
+async def test_a_pause_lets_another_iteration_read_on(server: Loopback) -> None:
+    """``async for`` up to the pause, a submit, then ``text_deltas`` reads the rest."""
+    server.script(Reply.stream(asking()), Reply.stream(answered()))
+    async with streaming(server) as stream:
+        assert "done" == [event.event async for event in stream][-1]
+        await stream.submit_tool_outputs({"call_1": "sunny"})
+        assert ["Sunny in Paris."] == [fragment async for fragment in stream.text_deltas]
