@@ -7,8 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# `make test-lowest` runs the suite with every runtime dependency at exactly its declared
-# floor (pyproject.toml, read by tests/lowest_pins.py) and the dev tools as pinned there.
+# `make test-lowest` runs the suite with every runtime dependency (and the [cli] extra's) at
+# exactly its declared floor (pyproject.toml, read by tests/lowest_pins.py) and the dev
+# tools as pinned there.
 LOWEST       := .venv-lowest
 LOWEST_STAMP := $(LOWEST)/.installed
 
@@ -24,12 +25,11 @@ YARDSTICK    ?= --n 5 --contestants floor_orjson,openai_handler,assistant_stream
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cli]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/python examples/client_sample.py
-	$(BIN)/python examples/tools_sample.py
+demo: $(STAMP)  # a streamed run with a tool call, from the embedded server: no network, no key
+	$(BIN)/assistant-stream demo
 
 test: lint typecheck unit
 
@@ -47,15 +47,17 @@ $(LOWEST_STAMP): pyproject.toml tests/lowest_pins.py
 	test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
 	$(LOWEST)/bin/python tests/lowest_pins.py pyproject.toml > $(LOWEST)/constraints.txt
-	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt -e '.[dev]'
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt -e '.[dev,cli]'
 	touch $(LOWEST_STAMP)
 
 test-lowest: $(LOWEST_STAMP)  # the suite only: lint and types are `make test`'s
 	ASSISTANT_STREAM_LOWEST=$(LOWEST)/constraints.txt $(LOWEST)/bin/python -X dev -m pytest
 
-bench: $(STAMP)  # per-event costs, then the SDK's overhead per tool round
+bench: $(STAMP)  # per event, per tool round, the embedded server's load, the CLI's first text
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/tool_rounds.py
+	$(BIN)/python benchmarks/server_load.py
+	$(BIN)/python benchmarks/cli_first_text.py
 
 instructions: $(STAMP)  # needs valgrind; noise-free instructions per event
 	$(BIN)/python benchmarks/instructions.py

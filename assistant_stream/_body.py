@@ -17,6 +17,10 @@ so that an HTTP request is sent only when someone reads its answer. Its contract
   otherwise it closes the connection at once, with no await that cancellation could cut.
 - ``secrets()``: the strings no message may show (the client's credentials); the stream
   masks them in every error it raises.
+- ``chains``: whether the body may hold several segments one after another (a recording of
+  a stream continued after tool calls): after a ``done`` that leaves the run waiting, the
+  stream reads on in the same body and takes what follows as the next segment. An HTTP
+  body never does (its server ends it after ``done``).
 - ``event_idle``: seconds without an event before the stream's watchdog interrupts the read,
   or ``None``; ``request``: what the body answers, for error messages (``"POST https://…"``).
 """
@@ -47,6 +51,7 @@ class Body(Protocol):
     """An open source of event-stream bytes (see the module docstring)."""
 
     empty_read_ends: bool
+    chains: bool
     event_idle: float | None
     request: str
     read: Callable[[], Awaitable[bytes]]
@@ -76,6 +81,7 @@ class IterableBody:
     """A ``Body`` over an async iterable of ``bytes`` (a recording, another HTTP client)."""
 
     empty_read_ends = False
+    chains = True
     event_idle: float | None = None
     request = "the stream's source"
 

@@ -39,8 +39,10 @@ from ._config import (
 )
 from ._continuation import RunControl
 from ._decode import decode_object
+from ._record import RecordTarget
 from ._registry import ToolRegistry
 from ._requests import RequestDefaults
+from ._resources.assistants import Assistants
 from ._resources.threads import Threads
 from ._version import __version__
 from .errors import APIConnectionError, ConfigurationError, InvalidStateError
@@ -95,7 +97,8 @@ class AssistantClient:
             http or https, or both ``max_retries`` and ``retry_policy``.
 
     Use it as ``async with AssistantClient() as client:``. The resources are
-    ``client.threads``, ``client.threads.runs`` and ``client.threads.messages``.
+    ``client.assistants`` (agents, on Azure), ``client.threads``, ``client.threads.runs``,
+    ``client.threads.runs.steps`` and ``client.threads.messages``.
     """
 
     def __init__(
@@ -228,6 +231,7 @@ class AssistantClient:
         self._owns_session = session is None
         self._state = ClientState.UNOPENED
         self._bodies: weakref.WeakSet[_transport.HttpBody] = weakref.WeakSet()  # streams reading
+        self.assistants = Assistants(self)
         self.threads = Threads(self)
 
     def __repr__(self) -> str:
@@ -344,13 +348,19 @@ class AssistantClient:
         *,
         tools: ToolRegistry | None = None,
         control: RunControl | None = None,
+        record_to: RecordTarget | None = None,
     ) -> AssistantStream:
         """An ``AssistantStream`` that sends ``request`` when it starts.
 
-        ``tools`` answers its function calls; ``control`` continues the run after them.
+        ``tools`` answers its function calls; ``control`` continues the run after them;
+        ``record_to`` receives the bytes of every body.
         """
         return AssistantStream(
-            lambda: self.open_stream(request), handler, tools=tools, control=control
+            lambda: self.open_stream(request),
+            handler,
+            tools=tools,
+            control=control,
+            record_to=record_to,
         )
 
     async def open_stream(self, request: _transport.Request) -> Body:

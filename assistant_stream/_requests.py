@@ -86,7 +86,7 @@ class RequestDefaults:
         """One call's request: the defaults, then the call's parts (``extra_*`` win).
 
         Args:
-            method: ``"GET"`` or ``"POST"``.
+            method: ``"GET"``, ``"POST"`` or ``"DELETE"``.
             url: from ``url()``.
             body: the JSON fields, or ``None`` for no body.
             query: the call's query parameters (rule 4).

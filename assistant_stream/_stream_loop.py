@@ -20,6 +20,7 @@ from ._dispatch import Dispatcher, Handlers, handlers
 from ._error_base import redact
 from ._notices import ON_CONNECT, ON_END, ON_EVENT, ON_EXCEPTION, ON_TIMEOUT
 from ._reader import FrameReader, Watchdog
+from ._record import Recorder, RecordTarget
 from ._stream_state import SETTLED, Effect, Move, StreamState, transition
 from .accumulate import Accumulator, PartialRun
 from .errors import AssistantStreamError, InvalidStateError, RunStreamError, StreamInterrupted
@@ -54,7 +55,9 @@ class StreamLoop:
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         tools: ToolRegistry | None = None,
         control: RunControl | None = None,
+        record_to: RecordTarget | None = None,
     ) -> None:
+        self._recorder = Recorder(record_to) if record_to is not None else None
         self._open = source if not isinstance(source, AsyncIterable) else opener(source)
         self._handlers = handlers(handler)
         self._max_event_bytes = max_event_bytes
@@ -104,6 +107,8 @@ class StreamLoop:
 
     async def _open_body(self, body: Body) -> None:
         """Read ``body`` from now on, and call ``on_connect`` (once per body)."""
+        if self._recorder is not None:
+            body = self._recorder.wrap(body)
         self._body, self._frames, self._position = body, _NOTHING, 0
         decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
         self._reader = reader = FrameReader(decoder, empty_read_ends=body.empty_read_ends)
@@ -208,8 +213,34 @@ class StreamLoop:
             await self._close_body(finished=True)
             await self._open_body(body)
             return True
-        await self._move(Move.PAUSE if continuation.waiting(final) else Move.FINISH)
+        waiting = continuation.waiting(final)
+        if waiting and self._body is not None and self._body.chains and await self._follows():
+            await self._dispatcher.call(ON_CONNECT)  # a recording's next segment (Body.chains)
+            return True
+        await self._move(Move.PAUSE if waiting else Move.FINISH)
         return False
+
+    async def _follows(self) -> bool:
+        """Whether more events follow in the body being read (read on to see)."""
+        reader, body = self._reader, self._body
+        assert reader is not None
+        assert body is not None
+        while self._position >= len(self._frames):
+            if reader.backlogged:
+                frames = reader.backlog()
+            elif reader.ended:
+                return False
+            else:
+                try:
+                    chunk: bytes | None = await body.read()
+                except StopAsyncIteration:
+                    chunk = None
+                fed = reader.feed(chunk)
+                if fed is None:
+                    return False
+                frames = fed
+            self._frames, self._position = frames, 0
+        return True
 
     # -- the outcome -----------------------------------------------------------------------
 
@@ -272,7 +303,11 @@ class StreamLoop:
         try:
             await self._close_body(finished=self._state is _FINISHED)
         finally:
-            await self._dispatcher.call(ON_END)
+            try:
+                if self._recorder is not None:
+                    self._recorder.close()
+            finally:
+                await self._dispatcher.call(ON_END)
 
     async def _close_body(self, *, finished: bool) -> None:
         """Close the body being read, and one a submit opened that will not be read now.

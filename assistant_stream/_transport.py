@@ -86,7 +86,7 @@ class Request:
     """One request, ready to send (the credentials are added per attempt).
 
     Attributes:
-        method: ``"GET"`` or ``"POST"``.
+        method: ``"GET"``, ``"POST"`` or ``"DELETE"``.
         url: the absolute URL, without the query.
         query: the query parameters, in order (a key may repeat, as ``include[]`` does).
         headers: every header but the credentials.
@@ -311,6 +311,7 @@ class HttpBody:
     """
 
     empty_read_ends = True
+    chains = False
 
     def __init__(
         self,

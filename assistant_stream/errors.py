@@ -13,6 +13,7 @@ working::
     AssistantStreamError
     ├── InvalidStateError (RuntimeError)
     ├── ConfigurationError (ValueError)
+    │   └── ScriptError
     ├── APIConnectionError
     │   └── APITimeoutError (TimeoutError)
     ├── APIResponseError
@@ -99,6 +100,7 @@ __all__ = [
     "ProtocolError",
     "RateLimitError",
     "RunStreamError",
+    "ScriptError",
     "StreamInterrupted",
     "ToolCallError",
     "ToolError",
@@ -230,6 +232,15 @@ class ConfigurationError(AssistantStreamError, ValueError):
     For example no API key (neither passed nor in ``OPENAI_API_KEY``), a header value that
     contains CR or LF, or an Azure client with both a key and a token provider. Raised before
     anything is sent; the message names the setting, never its value.
+    """
+
+
+class ScriptError(ConfigurationError):
+    """A script for ``assistant_stream.testing.AssistantServer`` is not what it should be.
+
+    The message names the turn and the part (counted from 1) and what is wrong with it, as
+    ``turn 2, part 1: 'function_call' has unknown keys ['args']; ...``. Raised when the
+    script is given, before any run uses it.
     """
 
 

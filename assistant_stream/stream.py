@@ -71,6 +71,9 @@ class AssistantStream(StreamLoop):
         tools: a ``ToolRegistry`` that answers the run's function calls (rule 5).
         control: how to submit tool outputs and cancel the run; ``AssistantClient`` passes
             its own. Without it, submitting raises ``InvalidStateError``.
+        record_to: a path or a binary writer that receives the raw bytes of every body the
+            stream reads (each segment after the one before), for ``replay()`` later. A
+            path is opened when the first body opens and closed when the stream ends.
 
     Use it as ``async with stream: ...`` (or call ``aclose()``), so that leaving early still
     closes the source and runs ``on_end``. The stream is the whole run: after tool calls,

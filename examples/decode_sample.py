@@ -1,6 +1,6 @@
 """Decode a recorded Assistants stream, chunk by chunk, into typed events.
 
-The wire layer alone, with no handler (``make demo`` runs ``client_sample.py``). It feeds
+The wire layer alone, with no handler (``client_sample.py`` streams it over HTTP). It feeds
 ``examples/data/sample-run.sse`` (a create-and-run stream written for this project: a code
 interpreter step, then a streamed answer) to ``SSEDecoder`` in small pieces, as a network
 would deliver it, turns every event into a typed object with ``decode_event``, prints one

@@ -1,6 +1,6 @@
 """Replay a recorded Assistants stream through an ``EventHandler``, offline.
 
-``make demo`` runs ``client_sample.py``, which streams the same run over HTTP with this
+``client_sample.py`` streams the same run over HTTP, from the embedded server, with this
 module's handler.
 
 The handler below is the kind a chat bot or a terminal client writes: it prints the answer

@@ -1,4 +1,4 @@
-"""Answer a run's function calls with a ``ToolRegistry``, in one stream; ``make demo`` runs it too.
+"""Answer a run's function calls with a ``ToolRegistry``, in one stream.
 
 A small server on 127.0.0.1 (a free port, stopped at the end) plays an assistant that asks
 for ``get_weather`` in two cities at once, waits at ``requires_action``, and answers with

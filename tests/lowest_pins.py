@@ -1,7 +1,9 @@
 """The runtime dependencies pinned at their declared floors, for ``make test-lowest``.
 
-``pyproject.toml`` is the one place the floors are written: each runtime dependency is
-declared as ``name>=version``, the oldest release with which the whole suite passes.
+``pyproject.toml`` is the one place the floors are written: each runtime dependency, and
+each dependency of an extra users install (``[cli]``; not ``dev``, whose tools are pinned
+exactly), is declared as ``name>=version``, the oldest release with which the whole suite
+passes.
 ``python tests/lowest_pins.py [pyproject.toml]`` prints one ``name==version`` line per
 dependency, a pip constraints file; ``make test-lowest`` installs the package with it, so
 every runtime dependency is exactly at its floor, and runs the suite there
@@ -20,19 +22,25 @@ import tomllib
 from pathlib import Path
 from typing import Final
 
-__all__ = ["FLOOR", "floors", "main"]
+__all__ = ["DEV", "FLOOR", "floors", "main"]
 
+#: The extra of the project's own tools, pinned exactly: not a user's dependency.
+DEV: Final = "dev"
 #: ``name>=version``: the only form a runtime dependency may take.
 FLOOR: Final = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*>=\s*(?P<version>[0-9][0-9.]*)")
 
 
 def floors(pyproject: Path) -> dict[str, str]:
-    """Each runtime dependency of ``pyproject`` and its declared floor, in order.
+    """Each runtime dependency of ``pyproject`` (extras but ``dev`` included) and its floor.
 
     Raises:
         ValueError: a dependency not declared as ``name>=version``.
     """
-    dependencies: list[str] = tomllib.loads(pyproject.read_text("utf-8"))["project"]["dependencies"]
+    project = tomllib.loads(pyproject.read_text("utf-8"))["project"]
+    dependencies: list[str] = list(project["dependencies"])
+    for extra, required in project.get("optional-dependencies", {}).items():
+        if extra != DEV:
+            dependencies += required
     pins = {}
     for dependency in dependencies:
         match = FLOOR.fullmatch(dependency.strip())

@@ -33,6 +33,8 @@ __all__ = [
     "sse_line_terminators",
     "sse_lines",
     "sse_values",
+    "writer_items",
+    "writer_options",
 ]
 
 
@@ -270,3 +272,26 @@ def models(cls: type) -> st.SearchStrategy[Any]:
         else:
             fields[field.name] = _values(field.type)
     return st.builds(cls, **fields)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writer: what the embedded server writes (assistant_stream.testing._writer)
+# ---------------------------------------------------------------------------------------------
+
+_one_line_text = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=12)
+
+
+def writer_items() -> st.SearchStrategy[list[tuple[str, str] | None]]:
+    """What a body is written of: events as ``(name, data)``, and ``None`` for a keep-alive.
+
+    Names are non-empty and neither holds CR or LF, as ``Writer.frame`` requires; both may
+    hold colons, spaces, a BOM character or any other text.
+    """
+    event = st.tuples(_one_line_text.filter(bool), _one_line_text)
+    return st.lists(st.one_of(event, st.none()), max_size=6)
+
+
+def writer_options() -> st.SearchStrategy[dict[str, Any]]:
+    """``Writer`` keyword arguments: any chunking, line ending and byte-order mark."""
+    chunks = st.one_of(st.sampled_from(["event", "byte"]), st.integers(1, 40))
+    return st.fixed_dictionaries({"chunk": chunks, "crlf": st.booleans(), "bom": st.booleans()})

@@ -26,10 +26,35 @@ PYPROJECT = ROOT / "pyproject.toml"
 PACKAGE = ROOT / "assistant_stream"
 
 
-def declared() -> list[Requirement]:
-    """The runtime dependencies of pyproject.toml, parsed by ``packaging``."""
+def declared(extra: str | None = None) -> list[Requirement]:
+    """The runtime dependencies of pyproject.toml, parsed by ``packaging``.
+
+    With ``extra``, that extra's only; with none, every user's (the extras but ``dev``).
+    """
     project = tomllib.loads(PYPROJECT.read_text("utf-8"))["project"]
-    return [Requirement(text) for text in project["dependencies"]]
+    extras = project.get("optional-dependencies", {})
+    if extra is not None:
+        return [Requirement(text) for text in extras[extra]]
+    texts = list(project["dependencies"])
+    for name, required in extras.items():
+        if name != "dev":
+            texts += required
+    return [Requirement(text) for text in texts]
+
+
+def runtime() -> set[str]:
+    """The names of the dependencies every install has (no extra)."""
+    project = tomllib.loads(PYPROJECT.read_text("utf-8"))["project"]
+    return {Requirement(text).name for text in project["dependencies"]}
+
+
+#: Where the package may import more than its runtime dependencies, and what: the command
+#: line, its ``[cli]`` extra (imported only when rendering to a terminal); the pytest
+#: plugin, pytest, which loads it, and pytest-asyncio when installed.
+OPTIONAL_IMPORTS = {
+    "_cli": {requirement.name for requirement in declared("cli")},
+    "testing/pytest_plugin.py": {"pytest", "pytest_asyncio"},
+}
 
 
 def test_pins_are_the_declared_floors() -> None:
@@ -61,10 +86,18 @@ def test_a_dependency_without_a_plain_floor_is_refused(tmp_path: Path, declarati
         floors(pyproject)
 
 
-def imported_distributions() -> set[str]:
-    """The third-party distributions the package's modules import (at any level)."""
+def imported_distributions(under: str | None = None) -> set[str]:
+    """The third-party distributions the package's modules import (at any level).
+
+    ``under`` (a path in the package, as in ``OPTIONAL_IMPORTS``) limits it to those modules;
+    without it, the modules outside ``OPTIONAL_IMPORTS`` are read.
+    """
     names = set()
     for path in PACKAGE.rglob("*.py"):
+        where = path.relative_to(PACKAGE).as_posix()
+        inside = [area for area in OPTIONAL_IMPORTS if where.startswith(area)]
+        if (under is None and inside) or (under is not None and not where.startswith(under)):
+            continue
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Import):
                 names.update(alias.name.split(".")[0] for alias in node.names)
@@ -76,7 +109,13 @@ def imported_distributions() -> set[str]:
 
 def test_every_import_is_declared_and_every_declaration_imported() -> None:
     """The runtime dependencies are exactly the third-party packages the code imports."""
-    assert {requirement.name for requirement in declared()} == imported_distributions()
+    assert runtime() == imported_distributions()
+
+
+@pytest.mark.parametrize("area", sorted(OPTIONAL_IMPORTS))
+def test_the_optional_imports_are_where_they_belong(area: str) -> None:
+    """The command line and the pytest plugin import only their own extras beyond those."""
+    assert imported_distributions(area) - runtime() == OPTIONAL_IMPORTS[area]
 
 
 @pytest.mark.skipif(

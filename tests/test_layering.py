@@ -39,3 +39,18 @@ def test_core_imports_with_io_libraries_blocked() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert (0, "done\n") == (result.returncode, result.stdout), result.stderr
+
+
+def test_importing_the_package_imports_no_dependency() -> None:
+    """``import assistant_stream`` loads none of its dependencies until a name is used."""
+    code = (
+        "import sys, assistant_stream\n"
+        "heavy = ('aiohttp', 'attrs', 'cattrs', 'orjson', 'yarl', 'assistant_stream.types')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+        "assistant_stream.decode_event\n"
+        "print('cattrs' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert ["[]", "True"] == result.stdout.split()

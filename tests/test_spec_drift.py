@@ -7,11 +7,14 @@ behind. When the spec file is replaced by a newer one:
 - a new property in an object example, or in a streaming example, fails the *strict*
   structuring of that example (``make_converter(strict=True)`` forbids unknown keys;
   production never does, so users are not affected);
-- a new property anywhere in a schema reachable from the 25 stream events fails the
-  property coverage test of that schema, and a changed JSON type fails the type test;
-- a new named or inline object schema reachable from the events fails the mapping test until
-  it is given a model in ``SCHEMA_MODELS``; a new union fails the union test until its
-  ``type`` tags are checked in ``UNIONS``;
+- a new property anywhere in a schema reachable from the 25 stream events, or from the
+  answers of the plain calls the client makes (``CLIENT_OPERATIONS``), fails the property
+  coverage test of that schema, and a changed JSON type fails the type test;
+- a new named or inline object schema reachable from the events or those answers fails the
+  mapping test until it is given a model in ``SCHEMA_MODELS``; a new union fails the union
+  test until its ``type`` tags are checked in ``UNIONS``;
+- a new property in the JSON example of a plain call fails the strict structuring of that
+  example into the call's model;
 - a new ``type`` tag in a union fails the tag test when our converter would make it an
   ``Unknown...`` member;
 - a new or renamed event fails the envelope test;
@@ -42,6 +45,9 @@ from shared_data import SPEC, requires_spec
 from assistant_stream import EVENT_TYPES, DoneEvent, decode_event
 from assistant_stream._converter import format_problem, make_converter
 from assistant_stream.types import (
+    Assistant,
+    AssistantDeleted,
+    AssistantList,
     AssistantToolChoice,
     AssistantToolChoiceFunction,
     Attachment,
@@ -92,6 +98,7 @@ from assistant_stream.types import (
     MessageCreationStepDetails,
     MessageDelta,
     MessageDeltaEvent,
+    MessageList,
     RefusalContentBlock,
     RefusalDeltaBlock,
     RequiredAction,
@@ -102,15 +109,18 @@ from assistant_stream.types import (
     ResponseFormatJSONSchema,
     ResponseFormatText,
     Run,
+    RunList,
     RunStep,
     RunStepDelta,
     RunStepDeltaEvent,
     RunStepDeltaMessageDelta,
+    RunStepList,
     Text,
     TextContentBlock,
     TextDelta,
     TextDeltaBlock,
     Thread,
+    ThreadDeleted,
     ToolCallDeltaObject,
     ToolCallsStepDetails,
     ToolResources,
@@ -278,9 +288,18 @@ def envelopes() -> tuple[Envelope, ...]:
     return tuple(found)
 
 
+def answer_schema(operation_id: str) -> str:
+    """The name of the schema of an operation's JSON answer (status 200)."""
+    content = operation(operation_id)["responses"]["200"]["content"]
+    return _ref_name(content["application/json"]["schema"])
+
+
 @functools.cache
 def reachable_objects() -> dict[str, dict[str, Any]]:
-    """Every object schema with properties reachable from the data of the 25 events."""
+    """Every object schema with properties reachable from the events or the plain calls.
+
+    The roots are the data of the 25 events and the answers of ``CLIENT_OPERATIONS``.
+    """
     found: dict[str, dict[str, Any]] = {}
 
     def visit(key: str, node: dict[str, Any]) -> None:
@@ -294,6 +313,9 @@ def reachable_objects() -> dict[str, dict[str, Any]]:
     for envelope in envelopes():
         for key, node in objects(envelope.data, f"{envelope.group}.data"):
             visit(key, node)
+    for operation_id in CLIENT_OPERATIONS:
+        name = answer_schema(operation_id)
+        visit(name, schema(name))
     return found
 
 
@@ -301,7 +323,27 @@ def reachable_objects() -> dict[str, dict[str, Any]]:
 # Which model stands for which schema
 # ---------------------------------------------------------------------------------------------
 
-#: Every object schema reachable from the events (named, or an inline property path) → model.
+#: The plain (not streaming) calls of the client, by operation id, and the model each returns.
+CLIENT_OPERATIONS: dict[str, type] = {
+    "createAssistant": Assistant,
+    "getAssistant": Assistant,
+    "listAssistants": AssistantList,
+    "deleteAssistant": AssistantDeleted,
+    "createThread": Thread,
+    "getThread": Thread,
+    "deleteThread": ThreadDeleted,
+    "createMessage": Message,
+    "getMessage": Message,
+    "listMessages": MessageList,
+    "getRun": Run,
+    "cancelRun": Run,
+    "listRuns": RunList,
+    "getRunStep": RunStep,
+    "listRunSteps": RunStepList,
+}
+
+#: Every object schema reachable from the events or from the answers of the plain calls
+#: (named, or an inline property path) → model.
 SCHEMA_MODELS: dict[str, type] = {
     # thread.created
     "ThreadObject": Thread,
@@ -396,6 +438,17 @@ SCHEMA_MODELS: dict[str, type] = {
     "MessageDeltaContentRefusalObject": RefusalDeltaBlock,
     # error
     "Error": ErrorObject,
+    # the answers of plain calls (CLIENT_OPERATIONS)
+    "AssistantObject": Assistant,
+    "AssistantObject.tool_resources": ToolResources,
+    "AssistantObject.tool_resources.code_interpreter": ToolResourcesCodeInterpreter,
+    "AssistantObject.tool_resources.file_search": ToolResourcesFileSearch,
+    "ListAssistantsResponse": AssistantList,
+    "DeleteAssistantResponse": AssistantDeleted,
+    "DeleteThreadResponse": ThreadDeleted,
+    "ListMessagesResponse": MessageList,
+    "ListRunsResponse": RunList,
+    "ListRunStepsResponse": RunStepList,
 }
 
 #: Spec properties our models leave out on purpose: schema key → {property: why}.
@@ -453,7 +506,7 @@ def data_type(event_class: type) -> Any:
 # 1. Object examples
 # ---------------------------------------------------------------------------------------------
 
-#: Every schema reachable from the events that has an ``x-oaiMeta.example``, and its model.
+#: Every reachable schema that has an ``x-oaiMeta.example``, and its model.
 OBJECT_EXAMPLES: dict[str, type] = {
     "ThreadObject": Thread,
     "RunObject": Run,
@@ -461,6 +514,8 @@ OBJECT_EXAMPLES: dict[str, type] = {
     "RunStepDeltaObject": RunStepDeltaEvent,
     "MessageObject": Message,
     "MessageDeltaObject": MessageDeltaEvent,
+    "AssistantObject": Assistant,
+    "ListAssistantsResponse": AssistantList,
 }
 
 #: The operations that start a run (and a stream with ``stream: true``). The spec spells
@@ -487,6 +542,18 @@ def test_run_operation_json_example_structures_strictly(operation_id: str) -> No
     """The non-streaming example of a run-creating operation structures into ``Run``."""
     (response,) = [e["response"] for e in examples(operation_id) if "event:" not in e["response"]]
     assert Strictly(rejected=[], unknown=[]) == strictly(orjson.loads(response), Run)
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "model"), CLIENT_OPERATIONS.items(), ids=list(CLIENT_OPERATIONS)
+)
+def test_client_operation_answers_with_its_model(operation_id: str, model: type) -> None:
+    """A plain call's answer schema is its model's, and every example of it structures strictly."""
+    responses = [orjson.loads(example["response"]) for example in examples(operation_id)]
+    assert (model, [Strictly(rejected=[], unknown=[])] * len(responses)) == (
+        SCHEMA_MODELS[answer_schema(operation_id)],
+        [strictly(response, model) for response in responses],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -689,7 +756,7 @@ def test_streaming_example_frames_decode(example: tuple[str, str]) -> None:
 
 
 def test_every_reachable_object_schema_has_a_model() -> None:
-    """``SCHEMA_MODELS`` covers exactly the object schemas reachable from the 25 events."""
+    """``SCHEMA_MODELS`` covers exactly the object schemas reachable (``reachable_objects``)."""
     assert set(SCHEMA_MODELS) == set(reachable_objects())
 
 
@@ -724,13 +791,18 @@ def test_model_declares_every_spec_property(key: str, model: type) -> None:
 
 @pytest.mark.parametrize(("key", "model"), SCHEMA_MODELS.items(), ids=list(SCHEMA_MODELS))
 def test_model_defaults_match_spec_constants(key: str, model: type) -> None:
-    """A model field with a string default (``object``, a union tag) holds the spec's value."""
+    """A model field with a string default (``object``, a union tag) holds the spec's value.
+
+    The value is the property's ``enum`` or ``const``; the list answers give only an
+    ``example`` (``object: list``), which serves instead.
+    """
     properties = reachable_objects()[key]["properties"]
     expected, actual = {}, {}
     for field in attrs.fields(model):
         node = properties.get(field.name, {})
         if type(field.default) is str and node.get("type") == "string":
-            expected[field.name] = tags(node)
+            constant = "enum" in node or "const" in node
+            expected[field.name] = tags(node) if constant else [node.get("example")]
             actual[field.name] = [field.default]
     assert expected == actual
 
@@ -797,6 +869,8 @@ def test_model_field_types_follow_the_spec(key: str, model: type) -> None:
 #: the model and field that hold it.
 UNIONS: dict[str, tuple[type, str]] = {
     "RunObject.tools": (Run, "tools"),
+    "AssistantObject.tools": (Assistant, "tools"),
+    "AssistantObject.response_format": (Assistant, "response_format"),
     "RunObject.tool_choice": (Run, "tool_choice"),
     "RunObject.response_format": (Run, "response_format"),
     "RunObject.required_action": (Run, "required_action"),

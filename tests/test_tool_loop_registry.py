@@ -410,7 +410,7 @@ def readme_block(marker: str) -> dict[str, Any]:
 
 async def test_the_readme_tool_loop_does_what_it_says(server: Loopback) -> None:
     """The README's ten lines: definitions sent, the call answered, the run read to its end."""
-    namespace = readme_block("tools = ToolRegistry()")
+    namespace = readme_block("async def ask(")
     server.script(Reply.stream(asking()), Reply.stream(answered()))
     async with server.client() as client:
         await namespace["ask"](client, "thread_1")

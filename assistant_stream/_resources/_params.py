@@ -17,7 +17,19 @@ from assistant_stream._config import TimeoutTypes
 from assistant_stream._registry import ToolRegistry
 from assistant_stream.errors import ConfigurationError
 
-__all__ = ["CreateAndRunParams", "RequestOptions", "RunParams", "split", "take_registry"]
+__all__ = [
+    "CreateAndRunParams",
+    "RequestOptions",
+    "RunParams",
+    "present",
+    "split",
+    "take_registry",
+]
+
+
+def present(**fields: Any) -> dict[str, Any]:
+    """The fields that were given (``None`` means: not sent)."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 class RequestOptions(TypedDict, total=False):

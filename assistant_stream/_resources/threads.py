@@ -1,7 +1,7 @@
 """``client.threads`` and ``client.threads.messages``: what a bot needs around a stream.
 
-Create a thread, add a user's message, start a thread and its run in one stream, and read a
-thread's messages back. Runs are in ``runs``.
+Create, look up and delete a thread, add a user's message, start a thread and its run in
+one stream, and read a thread's messages back. Runs are in ``runs``.
 """
 
 from __future__ import annotations
@@ -9,23 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
+from assistant_stream._record import RecordTarget
 from assistant_stream._registry import ToolRegistry
 from assistant_stream.stream import AssistantStream, Handlers
 from assistant_stream.types.message import Message, MessageList
-from assistant_stream.types.thread import Thread
+from assistant_stream.types.thread import Thread, ThreadDeleted
 
-from ._params import CreateAndRunParams, RequestOptions, split, take_registry
+from ._params import CreateAndRunParams, RequestOptions, present, split, take_registry
 from .runs import Runs
 
 if TYPE_CHECKING:
     from assistant_stream._client import AssistantClient
 
 __all__ = ["Messages", "Threads"]
-
-
-def _present(**fields: Any) -> dict[str, Any]:
-    """The fields that were given (``None`` means: not sent)."""
-    return {name: value for name, value in fields.items() if value is not None}
 
 
 class Threads:
@@ -47,7 +43,7 @@ class Threads:
         """Create a thread (``POST /threads``), optionally with its first messages."""
         _, checked = split(options, RequestOptions, "create")
         client = self._client
-        body = _present(
+        body = present(
             messages=None if messages is None else list(messages),
             tool_resources=tool_resources,
             metadata=metadata,
@@ -56,6 +52,44 @@ class Threads:
             client.request("POST", client.url("threads"), body=body, **checked), Thread
         )
 
+    async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> Thread:
+        """Return a thread (``GET /threads/{thread_id}``).
+
+        Args:
+            thread_id: the thread.
+            **options: ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
+
+        Returns:
+            The thread.
+
+        Raises:
+            NotFoundError: no such thread.
+            ConfigurationError: an empty id.
+        """
+        _, checked = split(options, RequestOptions, "retrieve")
+        client = self._client
+        url = client.url("threads", thread_id)
+        return await client.fetch(client.request("GET", url, **checked), Thread)
+
+    async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadDeleted:
+        """Delete a thread and its messages (``DELETE /threads/{thread_id}``).
+
+        Args:
+            thread_id: the thread.
+            **options: ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
+
+        Returns:
+            The service's answer, with ``deleted``.
+
+        Raises:
+            NotFoundError: no such thread (already deleted, say).
+            ConfigurationError: an empty id.
+        """
+        _, checked = split(options, RequestOptions, "delete")
+        client = self._client
+        url = client.url("threads", thread_id)
+        return await client.fetch(client.request("DELETE", url, **checked), ThreadDeleted)
+
     def create_and_run_stream(
         self,
         *,
@@ -63,6 +97,7 @@ class Threads:
         thread: Mapping[str, Any] | None = None,
         handler: Handlers = None,
         answer_tools: ToolRegistry | None = None,
+        record_to: RecordTarget | None = None,
         **params: Unpack[CreateAndRunParams],
     ) -> AssistantStream:
         """Create a thread and run it in one stream (``POST /threads/runs``).
@@ -77,6 +112,8 @@ class Threads:
             answer_tools: a ``ToolRegistry`` that answers the run's function calls without
                 sending its definitions (as for ``runs.stream``).
             **params: the request's fields (see ``CreateAndRunParams``; ``tools`` may hold a
+            record_to: a path or a binary writer that receives the raw bytes of every body
+                the stream reads, for ``replay()`` (see ``AssistantStream``).
                 ``ToolRegistry``, as for ``runs.stream``) and ``extra_headers``,
                 ``extra_query``, ``extra_body``, ``timeout``.
 
@@ -87,7 +124,7 @@ class Threads:
         fields, options = split(params, CreateAndRunParams, "create_and_run_stream")
         registry = take_registry(fields, answer_tools)
         client = self._client
-        body = {"assistant_id": assistant_id, **_present(thread=thread), **fields, "stream": True}
+        body = {"assistant_id": assistant_id, **present(thread=thread), **fields, "stream": True}
         request = client.request(
             "POST",
             client.url("threads", "runs"),
@@ -96,7 +133,9 @@ class Threads:
             creates_run=True,
             **options,
         )
-        return client.stream(request, handler, tools=registry, control=self.runs.control)
+        return client.stream(
+            request, handler, tools=registry, control=self.runs.control, record_to=record_to
+        )
 
 
 class Messages:
@@ -128,7 +167,7 @@ class Messages:
         """
         _, checked = split(options, RequestOptions, "create")
         client = self._client
-        body = _present(
+        body = present(
             role=role,
             content=content if isinstance(content, str) else list(content),
             attachments=None if attachments is None else list(attachments),
@@ -136,6 +175,28 @@ class Messages:
         )
         url = client.url("threads", thread_id, "messages")
         return await client.fetch(client.request("POST", url, body=body, **checked), Message)
+
+    async def retrieve(
+        self, thread_id: str, message_id: str, **options: Unpack[RequestOptions]
+    ) -> Message:
+        """Return a message (``GET /threads/{thread_id}/messages/{message_id}``).
+
+        Args:
+            thread_id: the message's thread.
+            message_id: the message.
+            **options: ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
+
+        Returns:
+            The message.
+
+        Raises:
+            NotFoundError: no such thread or message.
+            ConfigurationError: an empty id.
+        """
+        _, checked = split(options, RequestOptions, "retrieve")
+        client = self._client
+        url = client.url("threads", thread_id, "messages", message_id)
+        return await client.fetch(client.request("GET", url, **checked), Message)
 
     async def list(
         self,
@@ -161,6 +222,6 @@ class Messages:
         """
         _, checked = split(options, RequestOptions, "list")
         client = self._client
-        query = _present(limit=limit, order=order, after=after, before=before, run_id=run_id)
+        query = present(limit=limit, order=order, after=after, before=before, run_id=run_id)
         url = client.url("threads", thread_id, "messages")
         return await client.fetch(client.request("GET", url, query=query, **checked), MessageList)

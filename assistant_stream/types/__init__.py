@@ -1,4 +1,4 @@
-"""Typed models of every object an Assistants stream carries.
+"""Typed models of every object an Assistants stream carries, and of the plain calls' answers.
 
 Names follow openai-python's ``openai.types.beta`` and ``openai.types.beta.threads`` so that
 code ports by changing imports. The conventions every model keeps (frozen, tolerant of
@@ -6,6 +6,11 @@ missing and unknown keys, enums as plain strings, ``Unknown...`` union members) 
 at the top of ``assistant_stream.types.shared``. Each submodule holds one object family.
 """
 
+from .assistant import (
+    Assistant,
+    AssistantDeleted,
+    AssistantList,
+)
 from .message import (
     Annotation,
     Attachment,
@@ -63,6 +68,7 @@ from .run import (
     ResponseFormatJSONSchema,
     ResponseFormatText,
     Run,
+    RunList,
     RunStatus,
     TruncationStrategy,
     UnknownRequiredActionToolCall,
@@ -84,6 +90,7 @@ from .run_step import (
     MessageCreation,
     MessageCreationStepDetails,
     RunStep,
+    RunStepList,
     RunStepStatus,
     RunStepType,
     StepDetails,
@@ -129,6 +136,7 @@ from .shared import (
 )
 from .thread import (
     Thread,
+    ThreadDeleted,
 )
 from .tools import (
     AssistantTool,
@@ -144,6 +152,9 @@ from .tools import (
 __all__ = [
     "Annotation",
     "AnnotationDelta",
+    "Assistant",
+    "AssistantDeleted",
+    "AssistantList",
     "AssistantResponseFormatOption",
     "AssistantTool",
     "AssistantToolChoice",
@@ -221,11 +232,13 @@ __all__ = [
     "ResponseFormatJSONSchema",
     "ResponseFormatText",
     "Run",
+    "RunList",
     "RunStatus",
     "RunStep",
     "RunStepDelta",
     "RunStepDeltaEvent",
     "RunStepDeltaMessageDelta",
+    "RunStepList",
     "RunStepStatus",
     "RunStepType",
     "StepDetails",
@@ -235,6 +248,7 @@ __all__ = [
     "TextDelta",
     "TextDeltaBlock",
     "Thread",
+    "ThreadDeleted",
     "ToolCall",
     "ToolCallDelta",
     "ToolCallDeltaObject",

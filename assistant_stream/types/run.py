@@ -32,6 +32,7 @@ __all__ = [
     "ResponseFormatJSONSchema",
     "ResponseFormatText",
     "Run",
+    "RunList",
     "RunStatus",
     "TruncationStrategy",
     "UnknownRequiredActionToolCall",
@@ -225,3 +226,23 @@ class Run:
     response_format: AssistantResponseFormatOption | None = None
     reasoning_effort: str | None = None
     tool_resources: ToolResources | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RunList:
+    """One page of a thread's runs (``GET /threads/{thread_id}/runs``).
+
+    Attributes:
+        data: the runs, in the order asked for (``order="desc"``, newest first, is the
+            service's default).
+        first_id, last_id: the ids at the two ends of the page; pass ``after=last_id`` to
+            get the next page.
+        has_more: whether another page follows (``None`` if the server did not say).
+        object: always ``"list"``.
+    """
+
+    data: tuple[Run, ...] = ()
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool | None = None
+    object: str = "list"

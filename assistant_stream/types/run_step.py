@@ -35,6 +35,7 @@ __all__ = [
     "MessageCreation",
     "MessageCreationStepDetails",
     "RunStep",
+    "RunStepList",
     "RunStepStatus",
     "RunStepType",
     "StepDetails",
@@ -260,3 +261,23 @@ class RunStep:
     completed_at: int | None = None
     metadata: Metadata | None = None
     usage: Usage | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RunStepList:
+    """One page of a run's steps (``GET /threads/{thread_id}/runs/{run_id}/steps``).
+
+    Attributes:
+        data: the steps, in the order asked for (``order="desc"``, newest first, is the
+            service's default).
+        first_id, last_id: the ids at the two ends of the page; pass ``after=last_id`` to
+            get the next page.
+        has_more: whether another page follows (``None`` if the server did not say).
+        object: always ``"list"``.
+    """
+
+    data: tuple[RunStep, ...] = ()
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool | None = None
+    object: str = "list"
