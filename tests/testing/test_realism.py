@@ -169,11 +169,11 @@ async def served(halves: list[list[Frame]]) -> list[list[Frame]]:
     script = [turn_of(half) for half in halves]
     async with (
         AssistantServer(script=script) as server,
-        aiohttp.ClientSession(server.base_url + "/", headers=HEADERS) as http,
+        aiohttp.ClientSession(headers=HEADERS) as http,  # aiohttp 3.10's base_url has no path
     ):
 
         async def post(path: str, body: dict[str, Any]) -> bytes:
-            async with http.post(path, json=body) as response:
+            async with http.post(f"{server.base_url}/{path}", json=body) as response:
                 assert 200 == response.status, await response.text()
                 return await response.read()
 
