@@ -54,15 +54,27 @@ SSE_HEADERS: Final = {
 }
 
 
+#: Headers whose values a ``Received``'s ``repr`` masks: a failing test's report shows it.
+SECRET_HEADERS: Final = frozenset({"authorization", "api-key"})
+
+
+def _headers_repr(headers: Mapping[str, str]) -> str:
+    shown = {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}
+    return repr(shown)
+
+
 @attrs.frozen
 class Received:
-    """A request the server received: ``path`` below ``/v1``, ``json`` its decoded body."""
+    """A request the server received: ``path`` below ``/v1``, ``json`` its decoded body.
+
+    ``headers`` are as sent; the ``repr`` masks the credentials (``SECRET_HEADERS``).
+    """
 
     method: str
     path: str
     query: Mapping[str, str]
-    headers: Mapping[str, str]
-    json: Any
+    headers: Mapping[str, str] = attrs.field(repr=_headers_repr)
+    json: Any = None
 
 
 class AssistantServer:

@@ -420,3 +420,12 @@ async def test_an_incomplete_turn_ends_the_message_and_the_run_incomplete(
         final.run.status,
         final.run.incomplete_details.reason,  # type: ignore[union-attr]
     )
+
+
+async def test_a_received_request_shows_no_key_in_its_repr(served: AssistantServer) -> None:
+    """``server.requests`` keeps the headers as sent, but its ``repr`` masks the key."""
+    await raw(served, "POST", "/threads", {})
+    [received] = served.requests
+    assert f"Bearer {KEY}" == received.headers["Authorization"]
+    assert KEY not in repr(received)
+    assert "'Authorization': '***'" in repr(received)
