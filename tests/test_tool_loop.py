@@ -19,7 +19,7 @@ from builders import Recorder, message, message_delta, text_patch
 from builders import body as sse_body
 from loopback import Cut, Loopback, Reply, Silence
 from shared_data import RECORDED, requires_recordings
-from tool_bodies import RECORDED_PAIRS, answered, asking, recorded
+from tool_bodies import RECORDED_PAIRS, answered, asking, recorded, without_repeats
 
 from assistant_stream import (
     AssistantStream,
@@ -76,20 +76,6 @@ async def finals_of(data: bytes) -> tuple[Any, Any, Any]:
             await stream.get_final_run_steps(),
             await stream.get_final_run(),
         )
-
-
-def without_repeats(first: list[str], second: list[str]) -> list[str]:
-    """The callbacks of two bodies read as one stream, from those of each body alone.
-
-    The first body's ``on_end`` is not called; the second body's tool calls, which the
-    first body already announced, get no second ``created`` and ``done``.
-    """
-    again = {"on_tool_call_created", "on_tool_call_done"}
-    rest = list(second)
-    for name in again:
-        if name in first and name in rest:
-            rest.remove(name)
-    return [name for name in first if name != "on_end"] + rest
 
 
 async def run_pair(server: Loopback, first: bytes, second: bytes, *, paused: bool) -> Submitting:

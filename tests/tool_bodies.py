@@ -2,7 +2,8 @@
 
 ``asking(calls)`` is a run streaming function calls up to ``thread.run.requires_action``
 and ``done``; ``answered(text)`` is the body a submit opens: the tool step completes, the
-run goes on, a message says ``text`` and the run completes. ``RECORDED_PAIRS`` are the
+run goes on, a message says ``text`` and the run completes. ``without_repeats`` is what two
+bodies read as one stream call, from what each calls alone. ``RECORDED_PAIRS`` are the
 team's recordings of the same (create-and-run, then submit), when ``../shared`` is there.
 """
 
@@ -84,3 +85,17 @@ def answered(reply: str = "Sunny in Paris.", step_id: str = "step_1") -> bytes:
 def recorded(name: str) -> bytes:
     """A recording's bytes."""
     return Path(RECORDED, f"{name}.sse").read_bytes()
+
+
+def without_repeats(first: list[str], second: list[str]) -> list[str]:
+    """The callbacks of two bodies read as one stream, from those of each body alone.
+
+    The first body's ``on_end`` is not called; the second body's tool calls, which the
+    first body already announced, get no second ``created`` and ``done``.
+    """
+    again = {"on_tool_call_created", "on_tool_call_done"}
+    rest = list(second)
+    for name in again:
+        if name in first and name in rest:
+            rest.remove(name)
+    return [name for name in first if name != "on_end"] + rest

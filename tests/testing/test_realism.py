@@ -21,7 +21,7 @@ import orjson
 import pytest
 from builders import Recorder
 from shared_data import RECORDED, recordings, requires_recordings
-from tool_bodies import RECORDED_PAIRS
+from tool_bodies import RECORDED_PAIRS, without_repeats
 
 from assistant_stream import AssistantClient, StreamState, replay
 from assistant_stream.sse import SSEDecoder
@@ -236,19 +236,6 @@ async def test_the_served_bodies_say_what_the_recordings_say(paths: list[Path]) 
 # -- replay turns --------------------------------------------------------------------------
 
 
-def chained(first: list[str], second: list[str]) -> list[str]:
-    """The callbacks of two bodies read as one stream, from those of each body alone.
-
-    The rule of ``tests/test_tool_loop.py``: the first body's ``on_end`` is not called, and
-    the tool calls it announced get no second ``created`` and ``done`` in the second.
-    """
-    rest = list(second)
-    for name in ("on_tool_call_created", "on_tool_call_done"):
-        if name in first and name in rest:
-            rest.remove(name)
-    return [name for name in first if name != "on_end"] + rest
-
-
 async def alone(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
     """The callbacks of ``replay()`` of one recording, and its messages' ids and text."""
     recorder = Recorder()
@@ -283,7 +270,7 @@ async def test_replay_turns_give_the_callbacks_of_their_recordings(
         steps = await client.threads.runs.steps.list(final.run.thread_id, final.run.id)
     (names_one, _), (names_two, said) = await alone(first), await alone(second)
     assert (StreamState.PAUSED, "completed") == (paused, final.run.status)
-    assert chained(names_one, names_two) == recorder.names()
+    assert without_repeats(names_one, names_two) == recorder.names()
     assert said == [(m.id, m.content[0].text.value) for m in messages]
     recorded_steps = {
         data["id"]
