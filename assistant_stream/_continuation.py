@@ -10,13 +10,18 @@ a refused answer raises from the submit itself), and the stream reads that body 
 current one ends. A submit that fails leaves the action unanswered, to try again.
 
 Rule 2 - at the end of a body, in order: read the next body if an answer was submitted;
-else, with a registry and a ``submit_tool_outputs`` action, answer it (rule 3); else pause
-if the run waits for an answer; else the stream is over (``stream.py``).
+else, with a registry and a ``submit_tool_outputs`` action, answer it (rule 3), and with a
+registry that has an ``approve`` policy and a ``submit_tool_approval`` action, decide it;
+else pause if the run waits for an answer; else the stream is over (``stream.py``).
 
 Rule 3 - the registry's rounds are bounded. Each action the registry answers is a round.
 The action after ``max_rounds`` rounds is not answered: the run is cancelled through the
 API and the stream fails with ``ToolLoopError``. Each output is announced (``on_tool_error``
-for a failure, then ``on_tool_output``) before the one request that submits them all.
+for a failure, then ``on_tool_output``) before the one request that submits them all; an
+approval the policy could not decide goes to ``on_tool_error`` (it is refused).
+
+Rule 4 - approval headers are secrets: each one submitted joins ``secrets``, which the stream
+masks in every error it raises and in what it records.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from ._notices import ON_TOOL_ERROR, ON_TOOL_OUTPUT
 from ._required import (
     RequiredToolCall,
     required_tool_calls,
+    tool_approvals_body,
     tool_outputs_body,
 )
 from .errors import AssistantStreamError, InvalidStateError, ToolLoopError
@@ -73,9 +79,10 @@ class Continuation:
 
     Attributes:
         rounds: how many actions the registry answered.
+        secrets: the header values of the approvals submitted (rule 4).
     """
 
-    __slots__ = ("_answered", "_control", "_next", "_registry", "rounds")
+    __slots__ = ("_answered", "_control", "_next", "_registry", "rounds", "secrets")
 
     def __init__(self, control: RunControl | None, registry: ToolRegistry | None) -> None:
         self._control = control
@@ -83,6 +90,7 @@ class Continuation:
         self._answered: Run | None = None  # the run event whose action has an answer
         self._next: Body | None = None  # opened by a submit, read when the body ends
         self.rounds = 0
+        self.secrets: set[str] = set()  # approval header values sent (rule 4)
 
     def waiting(self, final: FinalRun) -> bool:
         """Whether the run waits at ``requires_action`` with no answer submitted."""
@@ -115,6 +123,8 @@ class Continuation:
                 f"{final.event or 'none'}); submit once, after thread.run.requires_action"
             )
         thread_id = _thread_of(run)
+        for approval in fields.get("tool_approvals", ()):
+            self.secrets.update(v for v in approval.get("headers", {}).values() if v)
         self._answered = run  # before the request: a second submit meanwhile is refused
         try:
             self._next = await control.submit(thread_id, run.id, fields, options)
@@ -141,12 +151,15 @@ class Continuation:
         registry, run = self._registry, final.run
         if registry is None or run is None or not self.waiting(final):
             return False
-        calls = required_tool_calls(run)  # none for approvals and for unknown kinds: those
-        if not calls:  # are the caller's to answer
+        calls = required_tool_calls(run)  # none for unknown kinds: the caller's to answer
+        approving = bool(calls) and calls[0].needs_approval
+        if not calls or (approving and not registry.approves):
             return False
         self._controlled()
         if self.rounds >= registry.max_rounds:
             raise ToolLoopError(self.rounds, run.id, cancelled=await self._cancel(run))
+        if approving:
+            return await self._approve(final, calls, call, live)
         outputs = await registry.answer(calls)
         for output in outputs:
             if not live():
@@ -157,6 +170,28 @@ class Continuation:
         if not live():
             return False
         await self.submit(final, {"tool_outputs": tool_outputs_body(outputs)}, {})
+        self.rounds += 1
+        return True
+
+    async def _approve(
+        self,
+        final: FinalRun,
+        calls: tuple[RequiredToolCall, ...],
+        call: Call,
+        live: Callable[[], bool],
+    ) -> bool:
+        """Decide an approval action with the registry's policy and submit it (rule 3)."""
+        assert self._registry is not None
+        approvals = await self._registry.approvals(calls)
+        for approval in approvals:
+            if not live():
+                return False
+            if isinstance(approval.error, Exception):
+                await call(ON_TOOL_ERROR, approval.call, approval.error)
+        if not live():
+            return False
+        body = tool_approvals_body(approval.body() for approval in approvals)
+        await self.submit(final, {"tool_approvals": body}, {})
         self.rounds += 1
         return True
 

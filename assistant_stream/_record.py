@@ -2,9 +2,14 @@
 
 Rule 1 - byte for byte. Every chunk a body hands the stream is written before it is
 decoded, unchanged, so a failing production stream can be captured and replayed in a
-test with ``replay()``. A stream continued after tool calls writes each body (segment) after the one
-before; ``replay()`` of such a file reads each segment as the live stream did (a ``done``
-that leaves the run waiting is followed by the next segment: ``Body.chains``).
+test with ``replay()``. The one exception is a secret: the client's credentials and the
+approval headers the stream submitted are written as ``***`` should the server echo them
+(a recording is shared more widely than a log). To mask one split across chunks, the last
+bytes of a chunk, fewer than the longest secret, wait for the next chunk (or the end).
+
+A stream continued after tool calls writes each body (segment) after the one before;
+``replay()`` of such a file reads each segment as the live stream did (a ``done`` that
+leaves the run waiting is followed by the next segment: ``Body.chains``).
 
 Rule 2 - whoever opens closes. A path is opened (truncated) when the first body opens and
 closed when the stream ends, whatever happened; a binary writer the caller passes is
@@ -17,7 +22,7 @@ the handlers saw even if the stream is cancelled mid-way.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import IO, Protocol, TypeAlias
 
 from ._body import Body, ConnectionLost
@@ -45,20 +50,44 @@ class Recorder:
             )
         self._target = target
         self._file: IO[bytes] | None = None
-        self._write: Callable[[bytes], object] | None = None
+        self._sink: Callable[[bytes], object] | None = None
+        self._secrets: Callable[[], Iterable[str]] = tuple
+        self._held = b""  # the end of the last chunk, which may begin a secret (rule 1)
 
-    def wrap(self, body: Body) -> Body:
-        """``body``, with every chunk it reads written to the target first."""
-        if self._write is None:
+    def wrap(self, body: Body, secrets: Callable[[], Iterable[str]] = tuple) -> Body:
+        """``body``, with every chunk it reads written to the target first.
+
+        ``secrets`` gives the strings to mask, asked at each chunk (they may grow).
+        """
+        if self._sink is None:
             if isinstance(self._target, str | os.PathLike):
                 self._file = open(self._target, "wb")  # noqa: SIM115 - closed by close()
-                self._write = self._file.write
+                self._sink = self._file.write
             else:
-                self._write = self._target.write
-        return _RecordingBody(body, self._write)
+                self._sink = self._target.write
+        self._secrets = secrets
+        return _RecordingBody(body, self.write)
+
+    def write(self, chunk: bytes) -> None:
+        """Write ``chunk``, its secrets masked (rule 1)."""
+        assert self._sink is not None
+        secrets = [secret.encode() for secret in self._secrets() if secret]
+        if not secrets and not self._held:
+            self._sink(chunk)
+            return
+        data = self._held + chunk
+        for secret in secrets:
+            data = data.replace(secret, b"***")
+        cut = len(data) - max(0, max((len(secret) for secret in secrets), default=1) - 1)
+        cut = max(cut, 0)
+        self._held = data[cut:]
+        self._sink(data[:cut])
 
     def close(self) -> None:
-        """Close the file opened for a path, or flush a writer; idempotent."""
+        """Write what was held, then close the file opened for a path, or flush a writer."""
+        held, self._held = self._held, b""
+        if held and self._sink is not None:
+            self._sink(held)
         file, self._file = self._file, None
         if file is not None:
             file.close()

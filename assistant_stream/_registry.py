@@ -31,6 +31,9 @@ cannot be stopped, though: after its timeout or a cancellation, its thread runs 
 function returns (its result is dropped), and holds one of the loop's default executor
 threads meanwhile. Make slow sync functions honour a deadline of their own, or write them
 async.
+
+Rule 6 - MCP calls awaiting approval (Azure AI Agents) are decided by the ``approve``
+policy (``_approvals``), when there is one; without it they are the caller's to answer.
 """
 
 from __future__ import annotations
@@ -46,11 +49,12 @@ from typing import Any, Final, TypeVar, overload
 import attrs
 import orjson
 
+from ._approvals import ApprovalPolicy, ToolApproval, decide
 from ._arguments import ArgumentError, Binder, encode_result
 from ._required import RequiredToolCall, ToolOutput
 from ._schema import parameters_schema
 from ._signature import read_docstring, signature_fields
-from .errors import ConfigurationError, ToolCallError
+from .errors import ConfigurationError, InvalidStateError, ToolCallError
 
 __all__ = [
     "DEFAULT_MAX_ROUNDS",
@@ -99,10 +103,14 @@ class ToolRegistry:
             run and raises ``ToolLoopError``.
         raise_errors: raise a failed call's exception from ``answer`` instead of sending the
             model an error output (rule 4).
+        approve: a policy that approves or refuses the MCP calls of Azure's
+            ``submit_tool_approval`` actions (rule 6): called with each ``RequiredToolCall``,
+            sync or async, it returns ``True``, ``False`` or ``(True, headers)``. Without
+            it, a stream pauses at an approval for the caller to answer.
 
     Raises:
-        ConfigurationError: ``timeout`` is not a positive number or ``None``, or
-            ``max_rounds`` is not an integer of at least 1.
+        ConfigurationError: ``timeout`` is not a positive number or ``None``,
+            ``max_rounds`` is not an integer of at least 1, or ``approve`` is not callable.
 
     Example::
 
@@ -113,7 +121,7 @@ class ToolRegistry:
             '''The current weather in a city (the model reads this line).'''
     """
 
-    __slots__ = ("_max_rounds", "_raise_errors", "_timeout", "_tools")
+    __slots__ = ("_approve", "_max_rounds", "_raise_errors", "_timeout", "_tools")
 
     def __init__(
         self,
@@ -121,7 +129,10 @@ class ToolRegistry:
         timeout: float | None = DEFAULT_TIMEOUT,
         max_rounds: int = DEFAULT_MAX_ROUNDS,
         raise_errors: bool = False,
+        approve: ApprovalPolicy | None = None,
     ) -> None:
+        if approve is not None and not callable(approve):
+            raise ConfigurationError(f"approve must be a callable or None, not {approve!r}")
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
         ):
@@ -135,6 +146,7 @@ class ToolRegistry:
         self._timeout = timeout
         self._max_rounds = max_rounds
         self._raise_errors = bool(raise_errors)
+        self._approve = approve
         self._tools: dict[str, _Tool] = {}
 
     @property
@@ -151,6 +163,22 @@ class ToolRegistry:
     def raise_errors(self) -> bool:
         """Whether a failed call raises instead of becoming an error output."""
         return self._raise_errors
+
+    @property
+    def approves(self) -> bool:
+        """Whether the registry decides MCP approvals (it was given ``approve``)."""
+        return self._approve is not None
+
+    async def approvals(self, calls: Sequence[RequiredToolCall]) -> tuple[ToolApproval, ...]:
+        """Ask the ``approve`` policy about each MCP call, in order (rule 6).
+
+        Raises:
+            InvalidStateError: the registry has no ``approve`` policy.
+            Exception: with ``raise_errors``, what the policy raised.
+        """
+        if self._approve is None:
+            raise InvalidStateError("this ToolRegistry has no approve= policy")
+        return await decide(self._approve, calls, raise_errors=self._raise_errors)
 
     @property
     def names(self) -> tuple[str, ...]:

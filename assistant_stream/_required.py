@@ -1,9 +1,10 @@
 """What a run waiting at ``requires_action`` asks for, and what answers it, as frozen values.
 
 Rule 1 - a pending call is read, never trusted. ``required_tool_calls(run)`` lists the
-function calls of a ``submit_tool_outputs`` action, each with its raw ``arguments`` text and
-the parsed value. Arguments that are not a JSON object are reported on that call
-(``RequiredToolCall.error``), never raised: one bad call must not stop the others.
+function calls of a ``submit_tool_outputs`` action, or the MCP calls of Azure's
+``submit_tool_approval`` action, each with its raw ``arguments`` text and the parsed value.
+Arguments that are not a JSON object are reported on that call (``RequiredToolCall.error``),
+never raised: one bad call must not stop the others.
 
 Rule 2 - an answer is checked before it is sent. ``tool_outputs_body`` accepts a list of
 ``{"tool_call_id": ..., "output": ...}`` or a mapping ``{tool_call_id: output}``;
@@ -23,7 +24,13 @@ import attrs
 import orjson
 
 from .errors import ConfigurationError
-from .types.run import RequiredActionFunctionToolCall, Run, RunStatus
+from .types.run import (
+    RequiredActionFunctionToolCall,
+    RequiredActionMcpToolCall,
+    RequiredActionType,
+    Run,
+    RunStatus,
+)
 
 __all__ = [
     "RequiredToolCall",
@@ -36,14 +43,17 @@ __all__ = [
 
 @attrs.frozen
 class RequiredToolCall:
-    """A function call the run waits for (see ``AssistantStream.required_tool_calls``).
+    """A call the run waits for (see ``AssistantStream.required_tool_calls``).
 
     Attributes:
-        id: answer it with ``{"tool_call_id": id, "output": ...}``.
-        name: the function's name (``""`` if the server sent none).
+        id: answer it with ``{"tool_call_id": id, "output": ...}`` (a function call) or
+            ``{"tool_call_id": id, "approve": ...}`` (an MCP call awaiting approval).
+        name: the function's or the MCP tool's name (``""`` if the server sent none).
         arguments: the arguments as sent, JSON text.
         parsed: the arguments parsed: a ``dict`` when they are a JSON object, else ``None``.
         error: why ``arguments`` could not be used (not JSON, or not an object), or ``None``.
+        type: ``"function"`` (the run waits for its output) or ``"mcp"`` (for its approval).
+        server_label: the MCP server the call goes to; ``None`` for a function call.
     """
 
     id: str
@@ -51,6 +61,13 @@ class RequiredToolCall:
     arguments: str
     parsed: dict[str, Any] | None
     error: str | None = None
+    type: str = "function"
+    server_label: str | None = None
+
+    @property
+    def needs_approval(self) -> bool:
+        """Whether the run waits for an approval of this call, not for its output."""
+        return self.type != "function"
 
 
 @attrs.frozen
@@ -70,37 +87,55 @@ class ToolOutput:
 
 
 def required_tool_calls(run: Run | None) -> tuple[RequiredToolCall, ...]:
-    """The function calls ``run`` waits for; empty unless it is at ``requires_action``.
+    """The calls ``run`` waits for; empty unless it is at ``requires_action``.
 
-    Calls of kinds this version does not know are left out (they cannot take an output).
+    The function calls of a ``submit_tool_outputs`` action, or the MCP calls of a
+    ``submit_tool_approval`` action (Azure AI Agents). Calls of kinds this version does not
+    know are left out (it cannot tell what answers them).
     """
     if run is None or run.status != RunStatus.REQUIRES_ACTION:
         return ()
     action = run.required_action
-    if action is None or action.submit_tool_outputs is None:
+    if action is None:
+        return ()
+    if action.type == RequiredActionType.SUBMIT_TOOL_APPROVAL or (
+        action.submit_tool_outputs is None and action.submit_tool_approval is not None
+    ):
+        approval = action.submit_tool_approval
+        calls = approval.tool_calls if approval is not None else ()
+        return tuple(
+            _required(call.id, call.name, call.arguments, "mcp", call.server_label)
+            for call in calls
+            if type(call) is RequiredActionMcpToolCall
+        )
+    if action.submit_tool_outputs is None:
         return ()
     return tuple(
-        _required(call)
+        _required(call.id, call.function.name, call.function.arguments)
+        if call.function is not None
+        else _required(call.id, None, None)
         for call in action.submit_tool_outputs.tool_calls
         if type(call) is RequiredActionFunctionToolCall
     )
 
 
-def _required(call: RequiredActionFunctionToolCall) -> RequiredToolCall:
-    function = call.function
-    name = (function.name if function is not None else None) or ""
-    arguments = (function.arguments if function is not None else None) or ""
+def _required(
+    call_id: str,
+    name: str | None,
+    arguments: str | None,
+    kind: str = "function",
+    server_label: str | None = None,
+) -> RequiredToolCall:
+    name, arguments = name or "", arguments or ""
+    error: str | None = None
     try:
         parsed = orjson.loads(arguments) if arguments else {}
     except orjson.JSONDecodeError as exc:
-        problem = f"the arguments are not JSON: {exc}"
-        return RequiredToolCall(call.id, name, arguments, None, problem)
-    if not isinstance(parsed, dict):
-        kind = type(parsed).__name__
-        return RequiredToolCall(
-            call.id, name, arguments, None, f"the arguments are a JSON {kind}, not an object"
-        )
-    return RequiredToolCall(call.id, name, arguments, parsed)
+        parsed, error = None, f"the arguments are not JSON: {exc}"
+    if error is None and not isinstance(parsed, dict):
+        error = f"the arguments are a JSON {type(parsed).__name__}, not an object"
+        parsed = None
+    return RequiredToolCall(call_id, name, arguments, parsed, error, kind, server_label)
 
 
 def tool_outputs_body(

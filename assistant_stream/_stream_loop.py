@@ -108,7 +108,7 @@ class StreamLoop:
     async def _open_body(self, body: Body) -> None:
         """Read ``body`` from now on, and call ``on_connect`` (once per body)."""
         if self._recorder is not None:
-            body = self._recorder.wrap(body)
+            body = self._recorder.wrap(body, self._secrets)
         self._body, self._frames, self._position = body, _NOTHING, 0
         decoder = SSEDecoder(max_event_bytes=self._max_event_bytes)
         self._reader = reader = FrameReader(decoder, empty_read_ends=body.empty_read_ends)
@@ -251,7 +251,9 @@ class StreamLoop:
             raise self._outcome
 
     def _secrets(self) -> tuple[str, ...]:
-        return self._body.secrets() if self._body is not None else ()
+        """The credentials of the body, and the approval headers submitted (masked)."""
+        held = self._body.secrets() if self._body is not None else ()
+        return (*held, *self._continuation.secrets)
 
     async def _guard(self, step: Awaitable[None]) -> None:
         """Await ``step``; whatever it raises ends the stream (rule 2)."""

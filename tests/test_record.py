@@ -183,3 +183,17 @@ async def test_a_registrys_callbacks_are_the_only_ones_a_replay_lacks(
     names, _ = await replayed(path.read_bytes())
     assert "on_tool_output" in live.names()
     assert [n for n in live.names() if n not in {"on_tool_output", "on_tool_error"}] == names
+
+
+async def test_the_clients_key_echoed_by_the_server_is_masked(server: Loopback) -> None:
+    """A body quoting the API key is recorded with the key as ``***``."""
+    from loopback import API_KEY
+
+    body = answered(f"your key is {API_KEY}")
+    sink = io.BytesIO()
+    server.script(Reply.stream(*pieces(body, 9)))
+    async with server.client() as client:
+        stream = client.threads.create_and_run_stream(assistant_id="asst_1", record_to=sink)
+        async with stream:
+            await stream.until_done()
+    assert body.replace(API_KEY.encode(), b"***") == sink.getvalue()

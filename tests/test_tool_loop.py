@@ -394,11 +394,17 @@ AZURE_MCP = RECORDED / "azure" / "001-mcp.sse"
 
 @requires_recordings
 async def test_approvals_answer_an_azure_mcp_action(server: Loopback) -> None:
-    """Azure's submit_tool_approval: no outputs pending; approvals go in ``tool_approvals``."""
+    """Azure's submit_tool_approval: the MCP call is listed; approvals go in ``tool_approvals``."""
     server.script(Reply.stream(AZURE_MCP.read_bytes()), Reply.stream(answered()))
     async with streaming(server) as stream:
         await stream.until_done()
-        assert (StreamState.PAUSED, ()) == (stream.state, stream.required_tool_calls)
+        [pending] = stream.required_tool_calls
+        assert (StreamState.PAUSED, "mcp", "github", True) == (
+            stream.state,
+            pending.type,
+            pending.server_label,
+            pending.needs_approval,
+        )
         run_ = (await stream.get_final_run()).run
         approval = {"tool_call_id": "call_7xWS61tAxJO9euluKVIX5aJH", "approve": True}
         await stream.submit_tool_approvals([approval])

@@ -460,7 +460,7 @@ async def test_a_handler_that_submits_itself_is_not_answered_twice(server: Loopb
 
 
 async def test_an_approval_is_left_to_the_caller(server: Loopback) -> None:
-    """A registry answers function calls only: an MCP approval action pauses the stream."""
+    """A registry without ``approve=`` leaves MCP approvals to the caller: the stream pauses."""
     approval = {
         "type": "submit_tool_approval",
         "submit_tool_approval": {
@@ -479,7 +479,10 @@ async def test_an_approval_is_left_to_the_caller(server: Loopback) -> None:
         ) as stream,
     ):
         await stream.until_done()
-        assert (StreamState.PAUSED, ()) == (stream.state, stream.required_tool_calls)
+        assert (StreamState.PAUSED, ["call_9"]) == (
+            stream.state,
+            [call.id for call in stream.required_tool_calls],
+        )
     assert 1 == len(server.requests)
 
 

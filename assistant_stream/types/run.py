@@ -3,8 +3,9 @@
 Two fields are unions of a bare string and an object: ``tool_choice`` (``"none"``,
 ``"auto"``, ``"required"`` or an ``AssistantToolChoice``) and ``response_format``
 (``"auto"`` or a ``type``-tagged object). ``required_action`` lists the tool calls the
-client must answer; its calls are a tagged union too, so that tool kinds added by other
-servers (Azure's MCP approvals, for example) arrive as ``UnknownRequiredActionToolCall``.
+client must answer: the outputs of function calls (``submit_tool_outputs``) or, on Azure AI
+Agents, approvals of MCP calls (``submit_tool_approval``). Its calls are a tagged union too,
+so that tool kinds added by other servers arrive as ``UnknownRequiredActionToolCall``.
 
 Do not infer the outcome of a run from ``status`` alone when you also have the event name:
 real streams contain ``thread.run.completed`` whose run says ``status: "incomplete"``.
@@ -26,8 +27,11 @@ __all__ = [
     "RequiredAction",
     "RequiredActionFunction",
     "RequiredActionFunctionToolCall",
+    "RequiredActionMcpToolCall",
+    "RequiredActionSubmitToolApproval",
     "RequiredActionSubmitToolOutputs",
     "RequiredActionToolCall",
+    "RequiredActionType",
     "ResponseFormatJSONObject",
     "ResponseFormatJSONSchema",
     "ResponseFormatText",
@@ -74,6 +78,17 @@ class RequiredActionFunctionToolCall:
 
 
 @attrs.frozen(kw_only=True)
+class RequiredActionMcpToolCall:
+    """An MCP tool call awaiting approval (Azure AI Agents); ``arguments`` is JSON text."""
+
+    id: str
+    type: str = "mcp"
+    name: str | None = None
+    arguments: str | None = None
+    server_label: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class UnknownRequiredActionToolCall:
     """A required tool call whose ``type`` this version does not know; ``raw`` keeps it."""
 
@@ -82,7 +97,9 @@ class UnknownRequiredActionToolCall:
     raw: JSONObject
 
 
-RequiredActionToolCall: TypeAlias = RequiredActionFunctionToolCall | UnknownRequiredActionToolCall
+RequiredActionToolCall: TypeAlias = (
+    RequiredActionFunctionToolCall | RequiredActionMcpToolCall | UnknownRequiredActionToolCall
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -93,11 +110,26 @@ class RequiredActionSubmitToolOutputs:
 
 
 @attrs.frozen(kw_only=True)
+class RequiredActionSubmitToolApproval:
+    """The tool calls the run waits to have approved or refused (Azure AI Agents' MCP)."""
+
+    tool_calls: tuple[RequiredActionToolCall, ...] = ()
+
+
+class RequiredActionType:
+    """Known values of ``RequiredAction.type``."""
+
+    SUBMIT_TOOL_OUTPUTS: Final = "submit_tool_outputs"
+    SUBMIT_TOOL_APPROVAL: Final = "submit_tool_approval"  # Azure AI Agents
+
+
+@attrs.frozen(kw_only=True)
 class RequiredAction:
-    """What the client must do for the run to continue (``type``: ``submit_tool_outputs``)."""
+    """What the client must do for the run to continue (see ``RequiredActionType``)."""
 
     type: str | None = None
     submit_tool_outputs: RequiredActionSubmitToolOutputs | None = None
+    submit_tool_approval: RequiredActionSubmitToolApproval | None = None
 
 
 @attrs.frozen(kw_only=True)
