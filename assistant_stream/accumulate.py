@@ -28,7 +28,7 @@ Rule 4 - the created object is the first snapshot. Content in ``thread.message.c
 and tool calls in ``thread.run.step.created`` seed the entries, as if streamed but not yet
 noticed, and deltas continue them ("hello" then " world" is "hello world"). An object that
 is not a delta (``in_progress`` too) only fills indices holding no entry yet, so a stale
-one never erases streamed data (``_entries`` rule 3).
+one never erases streamed data (``_parent`` rule 1).
 
 Rule 5 - deltas are applied by the rules of ``_patch``: fragments appended, arrays patched by
 ``index`` within bounds (``MAX_INDEX_GAP``, ``MAX_ENTRIES``), every other field overwritten;
@@ -37,17 +37,21 @@ that cannot be applied raises ``InvalidDeltaError`` naming the id and the path.
 
 Rule 6 - an event is applied whole or not at all. When ``feed`` raises, the snapshots, the
 lifecycle of every entry, ``partial()`` and the ``current_*`` snapshots are as they were
-before the event, and the next event is taken as if it had never come (``_entries`` rule 4).
+before the event, and the next event is taken as if it had never come (``_parent`` rule 2).
+
+Rule 7 - untidy streams keep the exactly-once guarantees (Azure AI Agents sends all
+three): data after a message's or step's terminal object reaches the snapshots and
+``get_final_*`` (``_parent`` rule 3); a second terminal object for one message or step
+replaces the snapshot but gives no second ``on_message_done`` / ``on_run_step_done`` (nor
+a block's or call's ``done``); a run's ``thread.run.created`` replayed by a later body gives
+no second ``on_run_created``.
 """
 
 from collections.abc import Callable, Collection
 from typing import Any, Final
 
-import attrs
-
 from . import events as ev
 from ._content import CONTENT
-from ._entries import Parent, patch_entries
 from ._frozen import replacer
 from ._lifecycle import CALLBACKS, Lifecycle
 from ._notices import (
@@ -63,7 +67,9 @@ from ._notices import (
     Callback,
     Notice,
 )
+from ._parent import Parent, patch_entries
 from ._patch import MAX_ENTRIES, MAX_INDEX_GAP
+from ._received import FinalRun, PartialRun
 from ._tool_calls import TOOL_CALLS
 from .events import AssistantStreamEvent
 from .types.message import Message
@@ -142,44 +148,6 @@ NOTICES: Final = frozenset(
 _with_details: Final = replacer(RunStep, "step_details")
 
 
-@attrs.frozen
-class FinalRun:
-    """How the run ended, as ``AssistantStream.get_final_run()`` reports it.
-
-    Attributes:
-        run: the run carried by the last ``thread.run.*`` event, ``None`` if none came.
-        ended: ``True`` if that event ends the run's stream (``RUN_ENDING_EVENTS``:
-            requires_action, completed, incomplete, failed, cancelled, expired). Decided by
-            the event name; ``run.status`` is kept as sent.
-        event: the name of that event.
-    """
-
-    run: Run | None
-    ended: bool
-    event: str | None
-
-
-@attrs.frozen
-class PartialRun:
-    """Everything a stream received, as frozen values (carried by errors as ``partial``).
-
-    Attributes:
-        thread_id, run_id: from the events, ``None`` when no event said.
-        last_event: the last event received.
-        final_run: the run and whether it ended.
-        messages: every message seen, in first-seen order: the terminal object when it came,
-            else the accumulated snapshot.
-        run_steps: every step seen, the same way (steps first seen completed included).
-    """
-
-    thread_id: str | None
-    run_id: str | None
-    last_event: AssistantStreamEvent | None
-    final_run: FinalRun
-    messages: tuple[Message, ...]
-    run_steps: tuple[RunStep, ...]
-
-
 class Accumulator:
     """Builds snapshots from typed events and says which callbacks each event calls.
 
@@ -201,6 +169,7 @@ class Accumulator:
         self._run: Run | None = None
         self._run_event: str | None = None
         self._thread_id: str | None = None
+        self._created: set[str] = set()  # the runs whose created was noticed (rule 7)
         self._feeders: dict[type, Callable[[Any], list[Notice]]] = {
             ev.ThreadMessageDelta: self._message_delta,
             ev.ThreadRunStepDelta: self._run_step_delta,
@@ -325,10 +294,13 @@ class Accumulator:
         message = event.data
         parent = self._parent(message, seen_streaming=False)
         notices: list[Notice] = []
-        if parent.final is None:
+        first = parent.final is None
+        if first:
             parent.finish(message.content, notices)
+        else:  # a second terminal object (rule 7): the new values, no second done
+            parent.adopt(message.content)
         parent.final = message
-        if ON_MESSAGE_DONE in self._wanted:
+        if first and ON_MESSAGE_DONE in self._wanted:
             notices.append((ON_MESSAGE_DONE, (message,)))
         return notices
 
@@ -360,10 +332,13 @@ class Accumulator:
         run_step: RunStep = event.data
         parent = self._parent(run_step, seen_streaming=False)
         notices: list[Notice] = []
-        if parent.final is None:
+        first = parent.final is None
+        if first:
             parent.finish(TOOL_CALLS.items_of(run_step), notices)
+        else:  # a second terminal object (rule 7): the new values, no second done
+            parent.adopt(TOOL_CALLS.items_of(run_step))
         parent.final = run_step
-        if ON_RUN_STEP_DONE in self._wanted:
+        if first and ON_RUN_STEP_DONE in self._wanted:
             notices.append((ON_RUN_STEP_DONE, (run_step,)))
         return notices
 
@@ -381,6 +356,10 @@ class Accumulator:
                     if parent.final is None and (parent.open is not None or parent.pending):
                         parent.close(notices)
         name = _RUN_CALLBACKS[type(event)]
+        if name is Callback.ON_RUN_CREATED:  # once per run, even when replayed (rule 7)
+            if run.id in self._created:
+                return notices
+            self._created.add(run.id)
         if name in self._wanted:
             notices.append((name, (run,)))
         return notices

@@ -6,7 +6,7 @@ from typing import Any
 
 from builders import Frame, Payload, events, message_delta, step_delta
 
-from assistant_stream._entries import Parent
+from assistant_stream._parent import Parent
 from assistant_stream.accumulate import Accumulator, Notice
 
 

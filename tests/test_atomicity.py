@@ -1,4 +1,4 @@
-"""Tests for atomic events (accumulate rule 6, _entries rule 4): every failure, and properties."""
+"""Tests for atomic events (accumulate rule 6, _parent rule 2): every failure, and properties."""
 
 from __future__ import annotations
 

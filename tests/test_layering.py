@@ -15,6 +15,8 @@ CORE = [
     "assistant_stream._patch",
     "assistant_stream._lifecycle",
     "assistant_stream._entries",
+    "assistant_stream._parent",
+    "assistant_stream._received",
     "assistant_stream.accumulate",
     "assistant_stream._required",
     "assistant_stream._signature",

@@ -9,7 +9,7 @@ from builders import events, message_delta, text_patch
 from hypothesis import example, given
 from strategies_deltas import moves
 
-from assistant_stream import _entries, _lifecycle
+from assistant_stream import _lifecycle, _parent
 from assistant_stream._lifecycle import (
     CALLBACKS,
     TRANSITIONS,
@@ -203,7 +203,7 @@ def test_continuing_deltas_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) ->
         calls.append(arguments[1])
         advance(*arguments, **keywords)
 
-    monkeypatch.setattr(_entries, "advance", counting)
+    monkeypatch.setattr(_parent, "advance", counting)
     accumulator = Accumulator(["on_text_delta"])
     notices = [accumulator.feed(event) for event in events(*[TEXT_DELTA] * 4)]
     assert (1, [1, 1, 1, 1]) == (len(calls), [len(given) for given in notices])
