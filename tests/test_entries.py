@@ -1,4 +1,4 @@
-"""Tests for assistant_stream._entries, _content and _tool_calls: kinds, seeds, continuations."""
+"""Tests for assistant_stream._entries, _parent, _content and _tool_calls: kinds, seeds, continuations."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from builders import (
     text_patch,
 )
 
-from assistant_stream import _content, _entries, _tool_calls
+from assistant_stream import _content, _parent, _tool_calls
 from assistant_stream import types as t
 from assistant_stream.errors import InvalidDeltaError
 
@@ -235,7 +235,7 @@ def test_in_progress_never_overwrites_and_seeds_only_holes() -> None:
 
 def test_seeding_stops_at_max_entries(monkeypatch: pytest.MonkeyPatch) -> None:
     """A created object holding more than MAX_ENTRIES entries seeds the first MAX_ENTRIES."""
-    monkeypatch.setattr(_entries, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(_parent, "MAX_ENTRIES", 2)
     accumulator, _ = feed(created_message(text("a"), text("b"), text("c")))
     assert ["a", "b"] == [block.text.value for block in accumulator.messages()[0].content]
 
