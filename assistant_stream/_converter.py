@@ -13,7 +13,8 @@ table never grows (unlike ``configure_tagged_union(default=...)``, whose ``defau
 gains an entry per distinct unknown tag), so hostile input cannot inflate memory.
 
 Rule 3 - free-form JSON (JSON schemas, metadata, raw members) is passed through untouched,
-after checking that it is an object.
+after checking that it is an object. A mapping of names to models (``dict[str, X]``, the
+tools an MCP server lists) is an object whose every value is structured as ``X``.
 
 Rule 4 - JSON types are checked, never coerced. cattrs' defaults call ``int(x)``, ``str(x)``
 and ``bool(x)``, which turn ``"false"`` into ``True`` and a string where an array belongs
@@ -56,6 +57,7 @@ TAGGED_UNIONS: Final[tuple[tuple[object, type], ...]] = (
     (run.RequiredActionToolCall, run.UnknownRequiredActionToolCall),
     (_RESPONSE_FORMAT_OBJECTS, run.UnknownResponseFormat),
     (run_step.StepDetails, run_step.UnknownStepDetails),
+    (run_step.Activity, run_step.UnknownActivity),
     (run_step.ToolCall, run_step.UnknownToolCall),
     (run_step.CodeInterpreterOutput, run_step.UnknownCodeInterpreterOutput),
     (run_step_delta.StepDetailsDelta, run_step_delta.UnknownStepDetailsDelta),
@@ -206,6 +208,37 @@ def _array_hook_factory(converter: cattrs.Converter) -> Callable[[Any], Structur
     return factory
 
 
+def _is_model_mapping(type_: Any) -> bool:
+    args = get_args(type_)
+    return get_origin(type_) is dict and len(args) == 2 and args[0] is str and attrs.has(args[1])
+
+
+def _mapping_hook_factory(converter: cattrs.Converter) -> Callable[[Any], StructureHook]:
+    """Hooks for ``dict[str, X]`` fields: a JSON object, each value structured as ``X``."""
+
+    def factory(type_: Any) -> StructureHook:
+        value_type = get_args(type_)[1]
+        value_hook = converter.get_structure_hook(value_type)
+
+        def structure(value: Any, _: Any) -> Any:
+            if type(value) is not dict:
+                raise WireTypeError("an object", value)
+            return {key: value_hook(item, value_type) for key, item in value.items()}
+
+        if not converter.detailed_validation:
+            return structure
+        generated = converter.gen_structure_mapping(type_)  # says which key failed
+
+        def structure_detailed(value: Any, _: Any) -> Any:
+            if type(value) is not dict:
+                raise WireTypeError("an object", value)
+            return generated(value, type_)
+
+        return structure_detailed
+
+    return factory
+
+
 def _unknown_factory(unknown: type) -> Callable[[str, dict[str, Any]], Any]:
     """Build the constructor of an ``Unknown...`` member from the fields it declares."""
     fields = attrs.fields_dict(unknown)
@@ -294,6 +327,7 @@ def configure(converter: cattrs.Converter) -> cattrs.Converter:
     for primitive, hook in _PRIMITIVES.items():
         converter.register_structure_hook(primitive, hook)
     converter.register_structure_hook_factory(_is_array, _array_hook_factory(converter))
+    converter.register_structure_hook_factory(_is_model_mapping, _mapping_hook_factory(converter))
     if converter.detailed_validation:
         # Only the error path: say "expected an object, got null" instead of cattrs'
         # "invalid value for type". The fast path does not pay for the extra call.

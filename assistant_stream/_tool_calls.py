@@ -1,9 +1,11 @@
 """The kinds of tool call of a step, one class each, and the table that picks them.
 
 ``TOOL_CALLS`` maps a tool call ``type`` to its entry class (``_entries``): ``function``,
-``code_interpreter`` and ``file_search``; every other type (Azure's ``bing_grounding``,
-``mcp``...) is an ``UnknownCall`` that keeps the merged raw JSON. A new kind of tool call
-is one class and one row of ``KINDS``; every kind gives the ``on_tool_call_*`` notices.
+``code_interpreter`` and ``file_search`` here, the twelve Azure AI Agents kinds (``mcp``,
+``bing_grounding``...) from ``_azure_calls``, where each is a row of one generic entry;
+any other type is an ``UnknownCall`` that keeps the merged raw JSON. A new kind of tool
+call is one class (or one Azure row) and one row of ``KINDS``; every kind gives the
+``on_tool_call_*`` notices.
 
 Rule 1 - a tool call's ``id`` is set by the first delta that carries one, and overwritten by
 any later one; every kind's ``apply`` handles it the same way.
@@ -23,6 +25,7 @@ from typing import Any, Final
 
 import cattrs
 
+from ._azure_calls import KINDS as AZURE_KINDS
 from ._converter import FAST
 from ._entries import Entry, Family
 from ._frozen import fast_constructor, lazy_constructor, replacer
@@ -252,6 +255,7 @@ KINDS: Final[dict[str, type[Entry]]] = {
     "function": FunctionCallEntry,
     "code_interpreter": CodeInterpreterCall,
     "file_search": FileSearchCall,
+    **AZURE_KINDS,
 }
 
 

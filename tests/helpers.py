@@ -141,9 +141,12 @@ def feed_bytewise(data: bytes, factory: DecoderFactory = SSEDecoder, **kwargs: A
 
 
 def walk(value: Any) -> Iterator[Any]:
-    """Yield ``value`` and every attrs instance nested in it (through fields and tuples)."""
+    """Yield ``value`` and every attrs instance nested in it (fields, tuples, dict values)."""
     if isinstance(value, tuple):
         for item in value:
+            yield from walk(item)
+    elif isinstance(value, dict):  # a mapping of names to models (an MCP server's tools)
+        for item in value.values():
             yield from walk(item)
     elif attrs.has(type(value)):
         yield value

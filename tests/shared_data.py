@@ -20,8 +20,18 @@ requires_recordings = pytest.mark.skipif(
     not RECORDED.is_dir(), reason=f"no recorded streams at {RECORDED}"
 )
 requires_spec = pytest.mark.skipif(not SPEC.is_file(), reason=f"no OpenAPI spec at {SPEC}")
+#: Streams recorded from Azure AI Foundry Agents (see its INDEX.md).
+AZURE_RECORDED = RECORDED / "azure"
+requires_azure_recordings = pytest.mark.skipif(
+    not AZURE_RECORDED.is_dir(), reason=f"no recorded Azure streams at {AZURE_RECORDED}"
+)
 
 
 def recordings() -> list[Path]:
     """Every recorded stream body, sorted by name (empty when ../shared is absent)."""
     return sorted(RECORDED.glob("*.sse")) if RECORDED.is_dir() else []
+
+
+def azure_recordings() -> list[Path]:
+    """Every recorded Azure stream body, sorted by name (empty when ../shared is absent)."""
+    return sorted(AZURE_RECORDED.glob("*.sse")) if AZURE_RECORDED.is_dir() else []

@@ -246,6 +246,8 @@ def _values(type_: Any) -> st.SearchStrategy[Any]:
         return models(type_)
     if get_origin(type_) is tuple:
         return st.lists(_values(get_args(type_)[0]), max_size=3).map(tuple)
+    if get_origin(type_) is dict:  # a mapping of names to models (``dict[str, X]``)
+        return st.dictionaries(json_text, _values(get_args(type_)[1]), max_size=3)
     if get_origin(type_) in (UnionType, Union):
         members = [m for m in get_args(type_) if m is not NoneType]
         if len(members) < len(get_args(type_)):  # ``X | None``: X may itself be a union

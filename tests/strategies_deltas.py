@@ -102,7 +102,8 @@ def _output(draw: st.DrawFn) -> Payload:
 @st.composite
 def _tool_call_patch(draw: st.DrawFn) -> Payload:
     index = draw(_indices)
-    kind = draw(st.sampled_from(["function", "function", "code_interpreter", "mcp", None]))
+    kinds = ["function", "function", "code_interpreter", "mcp", "future_tool", None]
+    kind = draw(st.sampled_from(kinds))
     if kind == "function":
         function: Payload = {"arguments": draw(_pieces)}
         if draw(st.booleans()):
@@ -113,8 +114,10 @@ def _tool_call_patch(draw: st.DrawFn) -> Payload:
         if draw(st.booleans()):
             code["outputs"] = draw(st.lists(_output(), max_size=2))
         return {"index": index, "type": "code_interpreter", "code_interpreter": code}
-    if kind == "mcp":
-        return {"index": index, "type": "mcp", "m": draw(_pieces)}
+    if kind == "mcp":  # an Azure kind: fragments of arguments, a name that overwrites
+        return {"index": index, "type": "mcp", "arguments": draw(_pieces), "name": draw(_pieces)}
+    if kind == "future_tool":  # a kind this version does not know
+        return {"index": index, "type": "future_tool", "m": draw(_pieces)}
     untyped = draw(st.sampled_from([{"function": {"arguments": "u"}}, {"function": []}]))
     return {"index": index, **untyped}
 

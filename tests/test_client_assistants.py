@@ -44,7 +44,7 @@ ASSISTANT_JSON: dict[str, Any] = {
     "tools": [
         {"type": "code_interpreter"},
         {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}},
-        {"type": "bing_grounding", "bing_grounding": {"connections": []}},
+        {"type": "future_tool", "future_tool": {"connections": []}},
     ],
     "tool_resources": {"code_interpreter": {"file_ids": ["file_1"]}},
     "metadata": {"team": "bots"},
@@ -64,7 +64,7 @@ ASSISTANT = Assistant(
     tools=(
         CodeInterpreterTool(),
         FunctionTool(function=FunctionDefinition(name="lookup", parameters={"type": "object"})),
-        UnknownTool(type="bing_grounding", raw=ASSISTANT_JSON["tools"][2]),
+        UnknownTool(type="future_tool", raw=ASSISTANT_JSON["tools"][2]),
     ),
     tool_resources=ToolResources(
         code_interpreter=ToolResourcesCodeInterpreter(file_ids=("file_1",))

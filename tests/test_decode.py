@@ -110,11 +110,11 @@ def test_unknown_fields_and_values_are_tolerated() -> None:
 
 def test_unknown_tool_call_delta_keeps_index_and_id() -> None:
     """An unknown tool call delta still says where it goes, so it can be accumulated."""
-    call = {"index": 2, "id": "call_1", "type": "bing_grounding", "bing_grounding": {"q": "x"}}
+    call = {"index": 2, "id": "call_1", "type": "future_tool", "future_tool": {"q": "x"}}
     data = {"id": "step_1", "delta": {"step_details": {"type": "tool_calls", "tool_calls": [call]}}}
     event = decode_event("thread.run.step.delta", orjson.dumps(data))
     (member,) = event.data.delta.step_details.tool_calls
-    assert UnknownToolCallDelta(type="bing_grounding", index=2, id="call_1", raw=call) == member
+    assert UnknownToolCallDelta(type="future_tool", index=2, id="call_1", raw=call) == member
 
 
 MALFORMED = [

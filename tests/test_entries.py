@@ -1,4 +1,4 @@
-"""Tests for assistant_stream._entries, _parent, _content and _tool_calls: kinds, seeds, continuations."""
+"""Tests for _entries, _parent, _content and _tool_calls: kinds, seeds, continuations."""
 
 from __future__ import annotations
 
@@ -109,9 +109,11 @@ def test_an_annotation_or_output_of_another_type_replaces_the_old_one() -> None:
         function_patch(0, "{", call_id="a"),
         code_patch(0, "x", call_id="a"),
         {"index": 0, "type": "file_search", "id": "a"},
+        {"index": 0, "type": "future_tool", "id": "a"},
         {"index": 0, "type": "mcp", "id": "a"},
+        {"index": 0, "type": "bing_grounding", "id": "a", "bing_grounding": {}},
     ],
-    ids=["function", "code", "file-search", "unknown"],
+    ids=["function", "code", "file-search", "unknown", "azure-flat", "azure-nested"],
 )
 def test_a_tool_call_id_is_kept_then_overwritten(first: Any) -> None:
     """A call keeps its id through deltas without one, and takes a later one that differs."""
@@ -265,10 +267,12 @@ UNTYPED: list[tuple[Frame, Frame, Any]] = [
         t.FileSearchToolCall(id="f", file_search=t.FileSearch(results=())),
     ),
     (
-        sd({"index": 0, "type": "mcp", "id": "m", "a": 1}),
+        sd({"index": 0, "type": "future_tool", "id": "m", "a": 1}),
         sd({"index": 0, "b": 2}),
         t.UnknownToolCall(
-            type="mcp", id="m", raw={"index": 0, "type": "mcp", "id": "m", "a": 1, "b": 2}
+            type="future_tool",
+            id="m",
+            raw={"index": 0, "type": "future_tool", "id": "m", "a": 1, "b": 2},
         ),
     ),
     (

@@ -94,3 +94,16 @@ def test_tools_sample_answers_both_calls_in_one_stream() -> None:
         "final run: completed after 0 pending call(s)",
     ]
     assert expected_lines == stdout.splitlines()
+
+
+def test_azure_agents_approves_by_policy_and_answers_the_function() -> None:
+    """Against the server's Azure flavour: the MCP call approved, the function answered."""
+    stdout = run_example("azure_agents.py", "--delay", "0")
+    expected_lines = [
+        "Let me check the REST API docs.",
+        "[approved github/search_azure_rest_api_docs]",
+        "MCP approvals need api-version 2025-05-15-preview, and Seattle is at 12 °C.",
+        "final run: completed",
+    ]
+    assert "local Azure flavour at http://127.0.0.1:" in stdout
+    assert expected_lines == [line for line in stdout.splitlines() if line in expected_lines]

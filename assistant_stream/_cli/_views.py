@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from assistant_stream._azure_calls import ROWS
 from assistant_stream.types.message import (
     Annotation,
     FileCitationAnnotation,
@@ -132,8 +133,8 @@ def _file_search(call: FileSearchToolCall) -> ToolView:
 def _unknown(call: UnknownToolCall) -> ToolView:
     """A kind this version does not know, with what it holds under its type's key.
 
-    Azure's kinds (``azure_function``, ``openapi``, ``mcp``) keep ``name``, ``arguments``
-    and ``output`` there.
+    A kind shaped like Azure's ``azure_function`` keeps ``name``, ``arguments`` and
+    ``output`` there.
     """
     inner = call.raw.get(call.type)
     if not isinstance(inner, Mapping):
@@ -146,11 +147,39 @@ def _unknown(call: UnknownToolCall) -> ToolView:
     )
 
 
+#: Each Azure AI Agents kind of call, and the key of its details (``None``: flat).
+_AZURE_DETAILS: Final = {row.call: row.detail for row in ROWS}
+
+
+def _azure(call: Any) -> ToolView:
+    """An Azure AI Agents call: its name, its arguments (or input, or request), its output."""
+    detail = _AZURE_DETAILS[type(call)]
+    inner = call if detail is None else getattr(call, detail)
+    if inner is None:
+        return ToolView(call.type)
+    name = getattr(inner, "name", None)
+    arguments = next(
+        (
+            value
+            for key in ("arguments", "input", "requesturl")
+            if (value := getattr(inner, key, None))
+        ),
+        "",
+    )
+    output = getattr(inner, "output", None)
+    return ToolView(
+        f"{call.type} {name}" if name else call.type,
+        one_line(arguments) if arguments else "",
+        outputs=tuple(output.splitlines()) if isinstance(output, str) else (),
+    )
+
+
 #: Each kind of tool call, and the function that shows it (rule 1).
 VIEWS: Final[Mapping[type[Any], Callable[[Any], ToolView]]] = {
     FunctionToolCall: _function,
     CodeInterpreterToolCall: _code_interpreter,
     FileSearchToolCall: _file_search,
+    **dict.fromkeys(_AZURE_DETAILS, _azure),
     UnknownToolCall: _unknown,
 }
 

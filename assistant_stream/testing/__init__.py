@@ -19,6 +19,15 @@ outputs are submitted), ``{"code_interpreter": {"input": ..., "logs": ..., "imag
 "path.sse"}`` (a recorded body, as the whole turn). With no script, or when it runs out,
 the assistant echoes the last user message (after tool outputs: the outputs).
 
+``AssistantServer(azure=True)`` serves the Azure AI Foundry Agents flavour instead, at
+``server.azure_endpoint`` (a project endpoint; every request with ``?api-version=``, a
+bearer token, no ``OpenAI-Beta``), for ``AssistantClient.for_azure`` or azure-ai-agents'
+own ``AgentsClient`` (over HTTPS with ``ssl=``). Its scripts take Azure's parts too
+(``AZURE_PART_KINDS``): ``{"mcp_call": {"server_label": ..., "name": ..., "arguments":
+{...}, "output": ...}}`` (the turn ends at a ``submit_tool_approval``), ``{"bing_grounding":
+{"requesturl": ...}}`` (cited with ``{"type": "url_citation", "marker": ..., "url": ...,
+"title": ...}``), ``{"azure_function": {...}}`` and ``{"connected_agent": {...}}``.
+
 ``Fault`` makes the server misbehave on purpose (statuses, latency, keep-alives, cut
 bodies, ``error`` events, chunking, CRLF, a BOM); its docstring has the table.
 
@@ -37,14 +46,24 @@ from typing import TYPE_CHECKING, Any
 from assistant_stream.errors import ScriptError
 
 if TYPE_CHECKING:
+    from ._azure_parts import AZURE_PART_KINDS
     from ._faults import Fault
     from ._script import PART_KINDS
     from ._server import AssistantServer, Received
     from ._threaded import ServerThread
 
-__all__ = ["PART_KINDS", "AssistantServer", "Fault", "Received", "ScriptError", "ServerThread"]
+__all__ = [
+    "AZURE_PART_KINDS",
+    "PART_KINDS",
+    "AssistantServer",
+    "Fault",
+    "Received",
+    "ScriptError",
+    "ServerThread",
+]
 
 _LAZY = {
+    "AZURE_PART_KINDS": "._azure_parts",
     "AssistantServer": "._server",
     "Received": "._server",
     "Fault": "._faults",

@@ -11,7 +11,8 @@ Rule 1 - the order of events is the live service's (``../shared/recorded/``): a 
 ``queued`` and ``in_progress``; per text part a ``message_creation`` step with its message,
 streamed in small deltas; per tool part a ``tool_calls`` step with deltas (parallel function
 calls share one step); then the run's end, or ``requires_action`` when the turn asked for
-function calls. The ``done`` frame is the writer's.
+function calls (or, on Azure, MCP calls to approve: ``_azure_play``, which also plays
+Azure's own tools). The ``done`` frame is the writer's.
 
 Rule 2 - a run asked to cancel stops before its next event, with ``thread.run.cancelled``;
 the step it was in is ``cancelled``, and the message it was writing ``incomplete``
@@ -27,12 +28,17 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, TypeAlias
+from typing import Any, Final
 
-import orjson
-
-from . import _objects
+from . import _azure_play, _objects
+from ._azure_parts import AzureFunction, BingGrounding, ConnectedAgent, McpCall
+from ._emit import CODE_PIECE as _CODE_PIECE
+from ._emit import Emit, pieces
+from ._emit import delta as _delta
+from ._emit import dump as _dump
 from ._script import (
+    SUBMIT_TOOL_APPROVAL,
+    SUBMIT_TOOL_OUTPUTS,
     CodeInterpreter,
     Fail,
     FileSearch,
@@ -41,40 +47,13 @@ from ._script import (
     Part,
     Refusal,
     Text,
+    waits_for,
 )
 from ._store import RunState, Store
 
-__all__ = ["Emit", "play"]
+__all__ = ["Emit", "pieces", "play"]
 
-Emit: TypeAlias = tuple[str, bytes]
-_WORDS: Final = re.compile(r"\s*[\w'\u2019]+|\s*[^\w\s]|\s+")
-_CODE_PIECE: Final = re.compile(r"\s*\w+|\s*\W")
-MERGE_CHANCE: Final = 0.2  # how often two pieces go out as one delta, as models' tokens do
 RANKING: Final = {"ranker": "default_2024_08_21", "score_threshold": 0.0}
-
-
-def _dump(name: str, data: dict[str, Any]) -> Emit:
-    return name, orjson.dumps(data)
-
-
-def _delta(name: str, ident: str, delta: dict[str, Any]) -> Emit:
-    """A ``thread.message.delta`` or ``thread.run.step.delta`` event of object ``ident``."""
-    return _dump(name, {"id": ident, "object": name, "delta": delta})
-
-
-def pieces(text: str, rng: random.Random, pattern: re.Pattern[str] = _WORDS) -> list[str]:
-    """``text`` cut into delta-sized pieces that join back to it."""
-    found = pattern.findall(text)
-    joined = "".join(found)
-    if joined != text:  # never lose a character the pattern missed
-        found.append(text[len(joined) :])
-    out: list[str] = []
-    for piece in found:
-        if out and rng.random() < MERGE_CHANCE:
-            out[-1] += piece
-        else:
-            out.append(piece)
-    return out or [""]
 
 
 class _Player:
@@ -96,11 +75,13 @@ class _Player:
         yield _dump("thread.run.step.created", step)
         yield _dump("thread.run.step.in_progress", step)
 
-    def _end_step(self, step: dict[str, Any], completion: int) -> Emit:
+    def _end_step(self, step: dict[str, Any], completion: int, *, free: bool = False) -> Emit:
+        """The step completed, with its usage (``free``: none, as an MCP listing's)."""
+        prompt = 0 if free else self.store.prompt_tokens(self.run["thread_id"])
         step.update(
             status="completed",
             completed_at=_objects.now(),
-            usage=_objects.usage(self.store.prompt_tokens(self.run["thread_id"]), completion),
+            usage=self.store.shape("usage", _objects.usage(prompt, completion)),
         )
         self.state.completion_tokens += completion
         return _dump("thread.run.step.completed", step)
@@ -171,7 +152,9 @@ class _Player:
 
     def _annotation(self, citation: Any, start: int, streamed: bool) -> dict[str, Any]:
         inner: dict[str, Any] = {"file_id": citation.file_id}
-        if streamed and citation.type == "file_citation":
+        if citation.type == "url_citation":
+            inner = {"url": citation.url, "title": citation.title}
+        elif streamed and citation.type == "file_citation":
             inner["quote"] = citation.quote
         return {
             "type": citation.type,
@@ -286,12 +269,16 @@ class _Player:
         yield self._run_event("requires_action")
 
     def resumed(self) -> Iterator[Emit]:
-        """The tool step the outputs completed: the first event after a submit."""
+        """The tool step the outputs (or approvals) completed: the first event after a submit."""
         step = self.state.waiting
         assert step is not None  # the store checked the run was waiting
         given = {o["tool_call_id"]: o["output"] for o in self.state.outputs}
         for call in step["step_details"]["tool_calls"]:
-            call["function"]["output"] = given.get(call["id"])
+            output = given.get(call["id"])
+            if call["type"] == "function":
+                call["function"]["output"] = output
+            elif call["type"] == "mcp":
+                call["output"] = output  # a refused call never ran: its output stays null
         self.state.waiting = None
         yield self._end_step(step, 12)
 
@@ -345,14 +332,15 @@ def _events(player: _Player, turn: tuple[Part, ...], thread_created: bool) -> It
     yield player._run_event("queued")
     run.update(status="in_progress", started_at=_objects.now())
     yield player._run_event("in_progress")
-    calls = [part for part in turn if isinstance(part, FunctionCall)]
+    calls = [part for part in turn if waits_for(part) is not None]  # the turn's end (_script)
     for index, part in enumerate(turn[: len(turn) - len(calls)]):
         cut = index + 1 < len(turn) and isinstance(turn[index + 1], Incomplete)
         yield from _PLAYS[type(part)](player, part, cut)
         if run["status"] != "in_progress":
             return
-    if calls:
-        yield from player.function_calls(calls)
+    action = waits_for(calls[0]) if calls else None
+    if action is not None:
+        yield from _WAITING_PLAYS[action](player, calls)
         return
     player.store.end_run(state, "completed", usage=_usage(player))
     yield player._run_event("completed")
@@ -374,10 +362,19 @@ def _incomplete(player: _Player, part: Incomplete, cut: bool) -> Iterator[Emit]:
 
 def _usage(player: _Player) -> dict[str, Any]:
     prompt = player.store.prompt_tokens(player.run["thread_id"])
-    return _objects.usage(prompt, player.state.completion_tokens)
+    return player.store.shape("usage", _objects.usage(prompt, player.state.completion_tokens))
 
 
-#: How each kind of part (but function calls, which end a turn together) is played.
+def _function_calls(player: _Player, calls: list[Part]) -> Iterator[Emit]:
+    return player.function_calls([call for call in calls if isinstance(call, FunctionCall)])
+
+
+#: How the calls a turn ends with are played (together), by what the run then waits for.
+_WAITING_PLAYS: Final[Mapping[str, Callable[[_Player, list[Part]], Iterator[Emit]]]] = {
+    SUBMIT_TOOL_OUTPUTS: _function_calls,
+    SUBMIT_TOOL_APPROVAL: _azure_play.mcp_approvals,
+}
+#: How each other kind of part is played.
 _PLAYS: Final[Mapping[type, Callable[[_Player, Any, bool], Iterator[Emit]]]] = {
     Text: _Player.message,
     Refusal: _Player.message,
@@ -385,4 +382,8 @@ _PLAYS: Final[Mapping[type, Callable[[_Player, Any, bool], Iterator[Emit]]]] = {
     FileSearch: lambda player, part, cut: player.file_search(part),
     Fail: _fail,
     Incomplete: _incomplete,
+    McpCall: _azure_play.mcp_call,
+    BingGrounding: _azure_play.bing_grounding,
+    AzureFunction: _azure_play.called,
+    ConnectedAgent: _azure_play.called,
 }

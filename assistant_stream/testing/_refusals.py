@@ -23,6 +23,7 @@ __all__ = [
     "no_tool_outputs",
     "not_found",
     "unknown_argument",
+    "wrong_answer",
     "wrong_tool_calls",
 ]
 
@@ -177,9 +178,28 @@ def no_tool_outputs(status: str) -> ApiError:
     return ApiError(400, f'Runs in status "{status}" do not accept tool outputs.')
 
 
-def wrong_tool_calls(expected: list[str], got: list[str]) -> ApiError:
-    """Outputs whose ids are not exactly the calls the run waits for."""
-    return ApiError(400, f"Expected tool outputs for call_ids {expected}, got {got}")
+def wrong_tool_calls(expected: list[str], got: list[str], what: str = "outputs") -> ApiError:
+    """Outputs (or approvals) whose ids are not exactly the calls the run waits for."""
+    return ApiError(400, f"Expected tool {what} for call_ids {expected}, got {got}")
+
+
+def wrong_answer(expected: str, given: str) -> ApiError:
+    """Tool outputs for a run waiting for approvals (Azure's MCP calls), or the reverse."""
+    return ApiError(
+        400,
+        f"The run is waiting for {expected.replace('_', ' ')}: submit '{expected}', not '{given}'.",
+        param=given,
+    )
+
+
+def one_answer() -> ApiError:
+    """A submit with both ``tool_outputs`` and ``tool_approvals``, or neither."""
+    return ApiError(
+        400,
+        "Provide exactly one of 'tool_outputs' and 'tool_approvals'.",
+        param="tool_outputs",
+        code="invalid_value",
+    )
 
 
 def no_message() -> ApiError:

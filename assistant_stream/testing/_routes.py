@@ -2,14 +2,16 @@
 
 Rule 1 - before any route runs, ``_admit`` records the request (``server.requests``),
 checks the key (401 with the service's body when a key is set and the request's is missing
-or wrong) and the ``OpenAI-Beta: assistants=v2`` header (400 without it), then applies the
-request's fault: its latency, then its status (nothing else happens: the server did not act).
+or wrong) and the ``OpenAI-Beta: assistants=v2`` header (400 without it), or on Azure the
+token and the ``api-version`` (``_azure.admit``), then applies the request's fault: its
+latency, then its status (nothing else happens: the server did not act).
 
 Rule 2 - every answer is JSON with an ``x-request-id``, but a stream's; every refusal is the
 service's error body (``_refusals``, turned into a response by the ``errors`` middleware),
 an unknown path included (404 ``Invalid URL``).
 
-Rule 3 - bodies are checked by ``_fields`` before the store sees them.
+Rule 3 - bodies are checked by ``_fields`` before the store sees them. The routes are the
+same for both flavours, under ``/v1`` or Azure's project endpoint (``_azure.PREFIX``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import attrs
 import orjson
 from aiohttp import web
 
-from . import _fields, _refusals
+from . import _azure, _fields, _refusals
 from ._faults import Fault
 from ._refusals import ApiError
 
@@ -83,7 +85,7 @@ async def _admit(server: AssistantServer, request: web.Request) -> Call | web.Re
     server.requests.append(
         Received(
             request.method,
-            request.path.removeprefix("/v1"),
+            request.path.removeprefix(server.root),
             dict(request.query),
             dict(request.headers),
             body,
@@ -116,6 +118,9 @@ async def errors(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 def _authorize(server: AssistantServer, request: web.Request) -> None:
+    if server.azure:
+        _azure.admit(request.headers, request.query, server.api_key)
+        return
     if server.api_key is not None:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not key:
@@ -131,6 +136,11 @@ def _authorize(server: AssistantServer, request: web.Request) -> None:
 
 def _query(request: web.Request) -> dict[str, str]:
     return dict(request.query)
+
+
+def _body_kind(server: AssistantServer, request: web.Request, endpoint: str) -> str:
+    """The ``_fields.BODIES`` entry for ``endpoint``'s body, in the server's flavour."""
+    return _azure.body_of(endpoint, request.query) if server.azure else endpoint
 
 
 async def create_assistant(
@@ -232,7 +242,7 @@ async def _start(
 async def create_run(
     server: AssistantServer, request: web.Request, call: Call
 ) -> web.StreamResponse:
-    body = _fields.check("create_run", call.body)
+    body = _fields.check(_body_kind(server, request, "create_run"), call.body)
     return await _start(server, request, call, request.match_info["thread_id"], body)
 
 
@@ -281,10 +291,16 @@ async def cancel_run(server: AssistantServer, request: web.Request, call: Call) 
 async def submit_tool_outputs(
     server: AssistantServer, request: web.Request, call: Call
 ) -> web.StreamResponse:
-    body = _fields.check("submit_tool_outputs", call.body)
-    outputs = _fields.check_outputs(body["tool_outputs"])
+    body = _fields.check(_body_kind(server, request, "submit_tool_outputs"), call.body)
+    if ("tool_outputs" in body) == ("tool_approvals" in body):
+        raise _refusals.one_answer()
     info = request.match_info
-    state = server.store.submit(info["thread_id"], info["run_id"], outputs)
+    if "tool_approvals" in body:  # Azure's MCP calls
+        approvals = _fields.check_approvals(body["tool_approvals"])
+        state = server.store.approve(info["thread_id"], info["run_id"], approvals)
+    else:
+        outputs = _fields.check_outputs(body["tool_outputs"], azure=server.azure)
+        state = server.store.submit(info["thread_id"], info["run_id"], outputs)
     events = server.events(state)
     if body.get("stream"):
         return await server.stream(request, events, call.fault)
@@ -345,4 +361,4 @@ def add_routes(app: web.Application, server: AssistantServer) -> None:
         return route
 
     for method, path, handler in ROUTES:
-        app.router.add_route(method, path, bind(handler))
+        app.router.add_route(method, server.root + path.removeprefix("/v1"), bind(handler))

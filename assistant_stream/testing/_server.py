@@ -13,6 +13,12 @@ until a request has shown it (or a second passed), so that a poller sees both
 
 Rule 3 - a stream cut short (a fault, or a client that left) does not stop its run: the
 rest of the turn is played into the store unsent, as the service goes on without a reader.
+
+Rule 4 - ``azure=True`` serves the Azure AI Foundry Agents flavour (``_azure``): the same
+routes under a project endpoint (``azure_endpoint``), ``api-version`` and bearer tokens,
+Azure's objects, and the script parts of Azure's own tools. ``ssl=`` (an
+``ssl.SSLContext``, such as one ``trustme`` made for the test) serves HTTPS, which
+azure-core's bearer-token policy insists on.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import asyncio
 import collections
 import contextlib
 import random
+import ssl as _ssl
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
@@ -31,7 +38,7 @@ from aiohttp import web
 
 from assistant_stream.errors import InvalidStateError
 
-from . import _routes
+from . import _azure, _routes
 from ._faults import Fault, Faults
 from ._player import Emit, play
 from ._replayed import replay
@@ -56,6 +63,9 @@ SSE_HEADERS: Final = {
 
 #: Headers whose values a ``Received``'s ``repr`` masks: a failing test's report shows it.
 SECRET_HEADERS: Final = frozenset({"authorization", "api-key"})
+#: The key of the headers a body sends on to an MCP server (``tool_approvals[].headers``,
+#: ``tool_resources.mcp[].headers``): secrets too, masked the same way.
+BODY_HEADERS: Final = "headers"
 
 
 def _headers_repr(headers: Mapping[str, str]) -> str:
@@ -63,18 +73,37 @@ def _headers_repr(headers: Mapping[str, str]) -> str:
     return repr(shown)
 
 
+def _masked(value: Any) -> Any:
+    """A JSON body with the value of every ``headers`` object in it masked."""
+    if isinstance(value, dict):
+        return {
+            key: dict.fromkeys(item, "***")
+            if key == BODY_HEADERS and isinstance(item, dict)
+            else _masked(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
+def _json_repr(value: Any) -> str:
+    return repr(_masked(value))
+
+
 @attrs.frozen
 class Received:
-    """A request the server received: ``path`` below ``/v1``, ``json`` its decoded body.
+    """A request the server received: ``path`` below ``base_url``, ``json`` its decoded body.
 
-    ``headers`` are as sent; the ``repr`` masks the credentials (``SECRET_HEADERS``).
+    ``headers`` and ``json`` are as sent; the ``repr`` masks the credentials
+    (``SECRET_HEADERS``) and the headers a body sends on to an MCP server (``BODY_HEADERS``).
     """
 
     method: str
     path: str
     query: Mapping[str, str]
     headers: Mapping[str, str] = attrs.field(repr=_headers_repr)
-    json: Any = None
+    json: Any = attrs.field(default=None, repr=_json_repr)
 
 
 class AssistantServer:
@@ -86,14 +115,18 @@ class AssistantServer:
             when given); ``None`` makes it echo the last user message.
             When the script runs out, it echoes too.
         api_key: the key every request must carry as ``Authorization: Bearer ...``
-            (``None``: any key, or none, is accepted).
+            (``None``: any key, or none, is accepted); on Azure, the one token accepted.
         seed: makes ids and the cutting of text into deltas repeatable.
         faults: faults applied to every request they match (see ``Fault``).
         host: the address to listen on.
         port: the port; ``0`` picks a free one.
+        azure: serve the Azure AI Foundry Agents flavour (Rule 4): the routes under
+            ``azure_endpoint``, every request with an ``api-version``, no ``OpenAI-Beta``.
+        ssl: serve HTTPS with this server-side context (its certificate for ``host``).
 
     Raises:
-        ScriptError: the script is not valid (the message names the turn and part).
+        ScriptError: the script is not valid (the message names the turn and part; an
+            Azure part without ``azure=True`` is one).
     """
 
     def __init__(
@@ -105,9 +138,15 @@ class AssistantServer:
         faults: Fault | Iterable[Fault] = (),
         host: str = "127.0.0.1",
         port: int = 0,
+        azure: bool = False,
+        ssl: _ssl.SSLContext | None = None,
     ) -> None:
         self.api_key = api_key
-        self.store = Store(seed)
+        self.azure = azure
+        #: The path every route is under: ``/v1``, or on Azure the project endpoint's.
+        self.root = _azure.PREFIX if azure else "/v1"
+        self._ssl = ssl
+        self.store = Store(seed, azure=azure)
         self.requests: list[Received] = []
         self._rng = random.Random(seed)
         self._turns: collections.deque[Turn] = collections.deque()
@@ -129,7 +168,7 @@ class AssistantServer:
         Raises:
             ScriptError: the script is not valid; the turns left are unchanged.
         """
-        turns = parse_script(script) if script is not None else ()
+        turns = parse_script(script, azure=self.azure) if script is not None else ()
         self._turns = collections.deque(turns)
 
     def add_turns(self, *turns: Sequence[Any]) -> None:
@@ -138,7 +177,7 @@ class AssistantServer:
         Raises:
             ScriptError: a turn is not valid; nothing is added.
         """
-        self._turns.extend(parse_script(list(turns)))
+        self._turns.extend(parse_script(list(turns), azure=self.azure))
 
     def inject(self, fault: Fault) -> None:
         """Apply ``fault`` to the next requests it matches (``fault.times``; ``None``: all)."""
@@ -148,12 +187,28 @@ class AssistantServer:
 
     @property
     def base_url(self) -> str:
-        """The OpenAI-style base URL, ``http://127.0.0.1:<port>/v1``.
+        """The URL every route is under: ``http://127.0.0.1:<port>/v1`` (``https`` with ``ssl``).
+
+        On Azure it is the project endpoint, ``azure_endpoint``.
 
         Raises:
             InvalidStateError: the server is not running.
         """
-        return f"http://{self._host}:{self.port}/v1"
+        scheme = "https" if self._ssl is not None else "http"
+        return f"{scheme}://{self._host}:{self.port}{self.root}"
+
+    @property
+    def azure_endpoint(self) -> str:
+        """The project endpoint, ``http(s)://127.0.0.1:<port>/api/projects/assistant-stream``.
+
+        Pass it to ``AssistantClient.for_azure`` or ``azure.ai.agents.aio.AgentsClient``.
+
+        Raises:
+            InvalidStateError: the server is not running, or serves OpenAI's flavour.
+        """
+        if not self.azure:
+            raise InvalidStateError("this AssistantServer serves OpenAI's flavour, not Azure's")
+        return self.base_url
 
     @property
     def port(self) -> int:
@@ -179,7 +234,7 @@ class AssistantServer:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         try:
-            await web.TCPSite(runner, self._host, self._port).start()
+            await web.TCPSite(runner, self._host, self._port, ssl_context=self._ssl).start()
         except BaseException:
             await runner.cleanup()
             raise

@@ -8,10 +8,13 @@ Rule 2 - every refusal is an ``ApiError`` raised before anything changes, with t
 service's status and wording (``_refusals``): unknown ids are 404; a second run on a thread
 whose run is still active, a message added to it meanwhile, cancelling a run that ended and
 submitting outputs to a run that does not wait for them (or with other ids than the calls it
-waits for) are 400.
+waits for) are 400; so are approvals (Azure's MCP calls) for a run that waits for outputs,
+and outputs for one that waits for approvals.
 
 Rule 3 - a thread has at most one active run (queued, in progress, waiting at
 ``requires_action`` or cancelling); it stops being active when the run ends.
+
+With ``azure=True`` the objects are shaped as the Azure service's (``_azure.shaped``).
 
 No I/O and no asyncio: the server calls in, and the player (``_player``) fills in what runs do.
 """
@@ -23,12 +26,15 @@ from typing import Any, Final
 
 import attrs
 
-from . import _objects, _refusals
+from . import _azure, _objects, _refusals
 from ._fields import check_message
 from ._objects import Ids
 
 __all__ = ["ACTIVE", "RunState", "Store", "page"]
 
+#: The kinds of ``required_action``: function calls' outputs, MCP calls' approvals (Azure).
+OUTPUTS: Final = "submit_tool_outputs"
+APPROVAL: Final = "submit_tool_approval"
 #: The statuses of a run that holds its thread.
 ACTIVE: Final = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 MAX_PAGE: Final = 100  # the service's largest `limit`
@@ -43,6 +49,8 @@ class RunState:
     steps: list[dict[str, Any]] = attrs.field(factory=list)
     waiting: dict[str, Any] | None = None  # the tool_calls step at requires_action
     outputs: list[dict[str, str]] = attrs.field(factory=list)  # the last submitted
+    approval_outputs: dict[str, str] = attrs.field(factory=dict)  # MCP call id -> its output
+    listed: set[str] = attrs.field(factory=set)  # the MCP servers whose tools the run listed
     cancel_requested: bool = False
     completion_tokens: int = 0
     looks: int = 0  # requests that saw the run's state (a retrieve, a list of its thread's)
@@ -93,16 +101,21 @@ def page(items: Sequence[dict[str, Any]], query: Mapping[str, str], kind: str) -
 class Store:
     """Everything the server holds, checked on the way in."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, *, azure: bool = False) -> None:
         self.ids = Ids(seed)
+        self.azure = azure
         self._assistants: dict[str, dict[str, Any]] = {}
         self._threads: dict[str, _Thread] = {}
+
+    def shape(self, kind: str, value: dict[str, Any]) -> dict[str, Any]:
+        """``value``, an object of ``kind``, with the fields of the server's flavour."""
+        return _azure.shaped(kind, value) if self.azure else value
 
     # -- assistants -----------------------------------------------------------------------
 
     def create_assistant(self, body: dict[str, Any]) -> dict[str, Any]:
         """A new assistant from a checked body."""
-        agent = _objects.assistant(self.ids.new("asst"), body)
+        agent = self.shape("assistant", _objects.assistant(self.ids.new("asst"), body))
         self._assistants[agent["id"]] = agent
         return agent
 
@@ -253,7 +266,10 @@ class Store:
             raise _refusals.no_message()
         for message in extra:
             self._append(thread_id, message)
-        state = RunState(_objects.run(self.ids.new("run"), thread_id, agent, body))
+        run = self.shape("run", _objects.run(self.ids.new("run"), thread_id, agent, body))
+        if self.azure and body.get("tool_resources"):
+            run["tool_resources"] = body["tool_resources"]  # Azure's runs take their own
+        state = RunState(run)
         held.runs[state.run["id"]] = state
         held.active = state.run["id"]
         return state
@@ -287,19 +303,50 @@ class Store:
                 return step
         raise _refusals.not_found("run step", step_id)
 
-    def submit(self, thread_id: str, run_id: str, outputs: list[dict[str, str]]) -> RunState:
-        """Take a waiting run's outputs: it is queued again, to go on with the next turn."""
+    def _waiting(self, thread_id: str, run_id: str, action: str, answer: str) -> RunState:
+        """The run, if it waits for ``action`` (answered with ``answer``), or 400."""
         state = self.run_state(thread_id, run_id)
         run = state.run
         if run["status"] != "requires_action" or state.waiting is None:
             raise _refusals.no_tool_outputs(run["status"])
-        if run["required_action"]["type"] != "submit_tool_outputs":
-            raise _refusals.no_tool_outputs(run["status"])
-        expected = [c["id"] for c in run["required_action"]["submit_tool_outputs"]["tool_calls"]]
+        waits_for = run["required_action"]["type"]
+        if waits_for != action:
+            expected = "tool_approvals" if waits_for == APPROVAL else "tool_outputs"
+            raise _refusals.wrong_answer(expected, answer)
+        return state
+
+    def submit(self, thread_id: str, run_id: str, outputs: list[dict[str, str]]) -> RunState:
+        """Take a waiting run's outputs: it is queued again, to go on with the next turn."""
+        state = self._waiting(thread_id, run_id, OUTPUTS, "tool_outputs")
+        run = state.run
+        expected = [c["id"] for c in run["required_action"][OUTPUTS]["tool_calls"]]
         got = [output["tool_call_id"] for output in outputs]
         if sorted(expected) != sorted(got):
             raise _refusals.wrong_tool_calls(expected, got)
         state.outputs = outputs
+        run.update(status="queued", required_action=None)
+        return state
+
+    def approve(self, thread_id: str, run_id: str, approvals: list[dict[str, Any]]) -> RunState:
+        """Take a waiting run's approvals (Azure's MCP calls): it goes on with the next turn.
+
+        An approved call's output is the one its part gave (``approval_outputs``); a refused
+        call gives none.
+        """
+        state = self._waiting(thread_id, run_id, APPROVAL, "tool_approvals")
+        run = state.run
+        expected = [c["id"] for c in run["required_action"][APPROVAL]["tool_calls"]]
+        got = [approval["tool_call_id"] for approval in approvals]
+        if sorted(expected) != sorted(got):
+            raise _refusals.wrong_tool_calls(expected, got, "approvals")
+        state.outputs = [
+            {
+                "tool_call_id": a["tool_call_id"],
+                "output": state.approval_outputs.get(a["tool_call_id"], ""),
+            }
+            for a in approvals
+            if a["approve"]
+        ]
         run.update(status="queued", required_action=None)
         return state
 

@@ -90,8 +90,18 @@ class ServerThread:
 
     @property
     def base_url(self) -> str:
-        """The server's base URL (``http://127.0.0.1:<port>/v1``)."""
+        """The server's base URL (``http://127.0.0.1:<port>/v1``; Azure's project endpoint)."""
         return self._server.base_url
+
+    @property
+    def azure(self) -> bool:
+        """Whether the server speaks the Azure AI Foundry Agents flavour."""
+        return self._server.azure
+
+    @property
+    def azure_endpoint(self) -> str:
+        """The server's project endpoint (``AssistantServer(azure=True)`` only)."""
+        return self._server.azure_endpoint
 
     @property
     def api_key(self) -> str | None:

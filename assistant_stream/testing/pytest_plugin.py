@@ -8,7 +8,9 @@ Installed with the package and loaded by pytest through its ``pytest11`` entry p
   ``add_turns(...)`` and ``inject(Fault(...))``; read ``requests``; configure it with the
   marker ``@pytest.mark.assistant_server(script=..., api_key=..., seed=..., faults=...)``.
 - ``assistant_client``: an ``AssistantClient`` bound to that server, closed after the test
-  (an async fixture: it needs pytest-asyncio).
+  (an async fixture: it needs pytest-asyncio): ``AssistantClient.for_azure`` at the
+  server's project endpoint, with ``AZURE_API_VERSION``, when the server is Azure's
+  (``@pytest.mark.assistant_server(azure=True)``).
 
 Rule - this module is imported in every pytest run of every project that installs the
 package, so it imports pytest and nothing else until a test asks for a fixture: neither
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["assistant_client", "assistant_server"]
 
 MARKER = "assistant_server"
+#: The ``api-version`` the Azure client uses: the one with MCP approvals.
+AZURE_API_VERSION = "2025-05-15-preview"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -71,8 +75,12 @@ async def assistant_client(assistant_server: ServerThread) -> AsyncIterator[Assi
     """An ``AssistantClient`` of ``assistant_server``, closed after the test."""
     from assistant_stream import AssistantClient
 
-    client = AssistantClient(
-        api_key=assistant_server.api_key or "sk-test", base_url=assistant_server.base_url
-    )
+    key = assistant_server.api_key or "sk-test"
+    if assistant_server.azure:
+        client = AssistantClient.for_azure(
+            assistant_server.azure_endpoint, api_version=AZURE_API_VERSION, api_key=key
+        )
+    else:
+        client = AssistantClient(api_key=key, base_url=assistant_server.base_url)
     async with client:
         yield client

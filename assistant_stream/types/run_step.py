@@ -1,11 +1,12 @@
 """The run step object, carried by ``thread.run.step.*`` events other than ``.delta``.
 
 A step either creates a message (``MessageCreationStepDetails``) or makes tool calls
-(``ToolCallsStepDetails``). Four tagged unions live here, each with an ``Unknown...``
-fallback: ``StepDetails``, ``ToolCall``, ``CodeInterpreterOutput``, and (in tools.py) the
-tool definitions. Azure AI Agents adds tool-call kinds (``bing_grounding``, ``openapi``,
-``mcp``, ...) and an ``activities`` step kind; they arrive as ``UnknownToolCall`` and
-``UnknownStepDetails`` with their raw keys.
+(``ToolCallsStepDetails``); on Azure AI Agents it may also announce what its MCP servers
+offer (``ActivitiesStepDetails``). Four tagged unions live here, each with an
+``Unknown...`` fallback: ``StepDetails``, ``ToolCall``, ``CodeInterpreterOutput`` and
+``Activity``. ``ToolCall`` also holds the twelve kinds Azure AI Agents adds (``mcp``,
+``bing_grounding``, ``openapi``...), defined in ``azure_tool_calls``; a kind neither knows
+arrives as ``UnknownToolCall`` with its raw keys.
 
 Naming: openai-python exports ``CodeInterpreterOutputImage`` for the *delta* variant of an
 image output. Here the full output is ``CodeInterpreterOutputImage`` (as openai-python's
@@ -16,10 +17,26 @@ from typing import Final, TypeAlias
 
 import attrs
 
+from .azure_tool_calls import (
+    AzureAISearchToolCall,
+    AzureFunctionToolCall,
+    BingCustomSearchToolCall,
+    BingGroundingToolCall,
+    BrowserAutomationToolCall,
+    ComputerUsePreviewToolCall,
+    ConnectedAgentToolCall,
+    DeepResearchToolCall,
+    FabricDataAgentToolCall,
+    McpToolCall,
+    OpenAPIToolCall,
+    SharepointGroundingToolCall,
+)
 from .shared import JSONObject, LastError, Metadata, Usage
 from .tools import FileSearchRankingOptions
 
 __all__ = [
+    "ActivitiesStepDetails",
+    "Activity",
     "CodeInterpreter",
     "CodeInterpreterImage",
     "CodeInterpreterOutput",
@@ -32,6 +49,8 @@ __all__ = [
     "FileSearchToolCall",
     "FunctionCall",
     "FunctionToolCall",
+    "McpListedTool",
+    "McpListToolsActivity",
     "MessageCreation",
     "MessageCreationStepDetails",
     "RunStep",
@@ -41,6 +60,7 @@ __all__ = [
     "StepDetails",
     "ToolCall",
     "ToolCallsStepDetails",
+    "UnknownActivity",
     "UnknownCodeInterpreterOutput",
     "UnknownStepDetails",
     "UnknownToolCall",
@@ -64,6 +84,7 @@ class RunStepType:
 
     MESSAGE_CREATION: Final = "message_creation"
     TOOL_CALLS: Final = "tool_calls"
+    ACTIVITIES: Final = "activities"  # Azure AI Agents
 
 
 @attrs.frozen(kw_only=True)
@@ -189,7 +210,22 @@ class UnknownToolCall:
 
 
 ToolCall: TypeAlias = (
-    CodeInterpreterToolCall | FileSearchToolCall | FunctionToolCall | UnknownToolCall
+    CodeInterpreterToolCall
+    | FileSearchToolCall
+    | FunctionToolCall
+    | McpToolCall
+    | BingGroundingToolCall
+    | BingCustomSearchToolCall
+    | AzureAISearchToolCall
+    | AzureFunctionToolCall
+    | ConnectedAgentToolCall
+    | SharepointGroundingToolCall
+    | FabricDataAgentToolCall
+    | DeepResearchToolCall
+    | OpenAPIToolCall
+    | BrowserAutomationToolCall
+    | ComputerUsePreviewToolCall
+    | UnknownToolCall
 )
 
 
@@ -217,6 +253,50 @@ class ToolCallsStepDetails:
 
 
 @attrs.frozen(kw_only=True)
+class McpListedTool:
+    """A tool an MCP server offers: what it does, and the JSON Schema of its arguments."""
+
+    description: str | None = None
+    parameters: JSONObject | None = None
+
+
+@attrs.frozen(kw_only=True)
+class McpListToolsActivity:
+    """The tools an MCP server listed (Azure AI Agents).
+
+    Attributes:
+        id: the activity id (``activity_...``).
+        server_label: the ``server_label`` of the ``McpTool`` asked.
+        tools: tool name -> the tool, in the order the server listed them (read-only).
+    """
+
+    id: str | None = None
+    type: str = "mcp_list_tools"
+    server_label: str | None = None
+    tools: dict[str, McpListedTool] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UnknownActivity:
+    """An activity whose ``type`` this version does not know; ``raw`` keeps every key."""
+
+    type: str
+    id: str | None
+    raw: JSONObject
+
+
+Activity: TypeAlias = McpListToolsActivity | UnknownActivity
+
+
+@attrs.frozen(kw_only=True)
+class ActivitiesStepDetails:
+    """Details of a step that announces activities (Azure AI Agents; empty when created)."""
+
+    type: str = "activities"
+    activities: tuple[Activity, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class UnknownStepDetails:
     """Step details whose ``type`` this version does not know; ``raw`` keeps every key."""
 
@@ -224,7 +304,9 @@ class UnknownStepDetails:
     raw: JSONObject
 
 
-StepDetails: TypeAlias = MessageCreationStepDetails | ToolCallsStepDetails | UnknownStepDetails
+StepDetails: TypeAlias = (
+    MessageCreationStepDetails | ToolCallsStepDetails | ActivitiesStepDetails | UnknownStepDetails
+)
 
 
 @attrs.frozen(kw_only=True)

@@ -5,12 +5,28 @@ Arrays are sparse patches: ``index`` is the position of the entry in the step sn
 Only the first delta for an index carries ``id`` and the function ``name``. Fragment fields
 (``function.arguments``, ``code_interpreter.input``, ``logs``) carry only the new piece.
 Every field but ``index`` may be absent, which reads as ``None``: no change.
+``ToolCallDelta`` also holds the deltas of the twelve Azure AI Agents kinds
+(``azure_tool_call_deltas``, which says which of their fields are fragments).
 """
 
 from typing import TypeAlias
 
 import attrs
 
+from .azure_tool_call_deltas import (
+    AzureAISearchToolCallDelta,
+    AzureFunctionToolCallDelta,
+    BingCustomSearchToolCallDelta,
+    BingGroundingToolCallDelta,
+    BrowserAutomationToolCallDelta,
+    ComputerUsePreviewToolCallDelta,
+    ConnectedAgentToolCallDelta,
+    DeepResearchToolCallDelta,
+    FabricDataAgentToolCallDelta,
+    McpToolCallDelta,
+    OpenAPIToolCallDelta,
+    SharepointGroundingToolCallDelta,
+)
 from .run_step import CodeInterpreterImage, MessageCreation
 from .shared import JSONObject
 
@@ -133,6 +149,18 @@ ToolCallDelta: TypeAlias = (
     CodeInterpreterToolCallDelta
     | FileSearchToolCallDelta
     | FunctionToolCallDelta
+    | McpToolCallDelta
+    | BingGroundingToolCallDelta
+    | BingCustomSearchToolCallDelta
+    | AzureAISearchToolCallDelta
+    | AzureFunctionToolCallDelta
+    | ConnectedAgentToolCallDelta
+    | SharepointGroundingToolCallDelta
+    | FabricDataAgentToolCallDelta
+    | DeepResearchToolCallDelta
+    | OpenAPIToolCallDelta
+    | BrowserAutomationToolCallDelta
+    | ComputerUsePreviewToolCallDelta
     | UnknownToolCallDelta
 )
 

@@ -28,6 +28,7 @@ from rich.console import Console
 from shared_data import recordings, requires_recordings
 
 from assistant_stream import replay
+from assistant_stream import types as t
 from assistant_stream._cli import _views
 from assistant_stream._cli._live import MIN_REDRAW, TICK, LiveScreen
 from assistant_stream._cli._render import PlainScreen, Renderer, Screen, open_screen
@@ -362,6 +363,25 @@ def test_views_of_each_kind() -> None:
     )
     assert ToolView("azure_function foo", "{}", outputs=("Bar",)) == tool_view(azure)
     assert ToolView("bing") == tool_view(rs.UnknownToolCall(type="bing", id="c", raw={}))
+
+
+def test_views_of_azure_kinds() -> None:
+    """Azure calls show their type and name, their arguments, input or request, and output."""
+    function = t.AzureFunctionToolCall(
+        azure_function=t.AzureFunction(name="foo", arguments='{"q": 1}', output="Bar")
+    )
+    mcp = t.McpToolCall(name="fetch", arguments="{}", server_label="github")
+    search = t.AzureAISearchToolCall(azure_ai_search=t.AzureAISearch(input="q", output="a\nb"))
+    bing = t.BingGroundingToolCall(bing_grounding=t.BingGrounding(requesturl="https://b/?q=x"))
+    expected = [
+        ToolView("azure_function foo", '{"q": 1}', outputs=("Bar",)),
+        ToolView("mcp fetch", "{}"),
+        ToolView("azure_ai_search", "q", outputs=("a", "b")),
+        ToolView("bing_grounding", "https://b/?q=x"),
+        ToolView("deep_research"),
+    ]
+    calls = [function, mcp, search, bing, t.DeepResearchToolCall()]
+    assert expected == [tool_view(call) for call in calls]
 
 
 def test_one_line_makes_json_compact_and_escapes_other_newlines() -> None:

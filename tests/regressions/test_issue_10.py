@@ -96,11 +96,11 @@ def test_created_file_search_and_unknown_calls_are_kept_and_merged() -> None:
         "type": "file_search",
         "file_search": {"ranking_options": {"ranker": "auto", "score_threshold": 0.5}},
     }
-    bing = {"id": "b", "type": "bing_grounding", "bing_grounding": {"q": 1}}
+    bing = {"id": "b", "type": "future_tool", "future_tool": {"q": 1}}
     accumulator, _ = feed(
         created_step(search, bing),
         sd({"index": 0, "type": "file_search", "file_search": {"results": []}}),
-        sd({"index": 1, "type": "bing_grounding", "extra": 2}),
+        sd({"index": 1, "type": "future_tool", "extra": 2}),
     )
     ranking = t.FileSearchRankingOptions(ranker="auto", score_threshold=0.5)
     first, second = accumulator.run_steps()[0].step_details.tool_calls
@@ -109,7 +109,7 @@ def test_created_file_search_and_unknown_calls_are_kept_and_merged() -> None:
         == first
     )
     raw = {**bing, "index": 1, "extra": 2}
-    assert t.UnknownToolCall(type="bing_grounding", id="b", raw=raw) == second
+    assert t.UnknownToolCall(type="future_tool", id="b", raw=raw) == second
 
 
 def test_in_progress_fills_only_empty_indices() -> None:

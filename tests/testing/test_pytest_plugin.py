@@ -110,3 +110,30 @@ def test_a_bad_script_fails_the_test_that_gives_it(project: pytest.Pytester) -> 
         """
     )
     project.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_the_client_fixture_speaks_azure_to_an_azure_server(project: pytest.Pytester) -> None:
+    """With ``azure=True`` the client is ``for_azure`` at the project endpoint."""
+    project.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.assistant_server(azure=True, api_key="entra-token")
+        @pytest.mark.asyncio
+        async def test_agent(assistant_server, assistant_client):
+            assistant_server.set_script([[{"text": "Hello from Azure."}]])
+            agent = await assistant_client.assistants.create(model="gpt-4o")
+            thread = await assistant_client.threads.create(
+                messages=[{"role": "user", "content": "hi"}]
+            )
+            async with assistant_client.threads.runs.stream(
+                thread.id, assistant_id=agent.id
+            ) as stream:
+                [message] = await stream.get_final_messages()
+            assert "Hello from Azure." == message.content[0].text.value
+            [first, *_] = assistant_server.requests
+            assert "2025-05-15-preview" == first.query["api-version"]
+            assert "Bearer entra-token" == first.headers["Authorization"]
+        """
+    )
+    project.runpytest_subprocess().assert_outcomes(passed=1)
