@@ -35,3 +35,26 @@ def test_the_fixture_example_passes_in_a_users_suite(pytester: pytest.Pytester) 
     )
     pytester.makepyfile(test_bot=readme_block("async def test_bot_greets"))
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+async def test_the_azure_example_approves_by_policy_in_one_stream() -> None:
+    """``ask_agent`` against the server's Azure flavour: the search approved, the rest refused."""
+    from assistant_stream import AssistantClient
+    from assistant_stream.testing import AssistantServer
+
+    namespace: dict[str, Any] = {}
+    exec(compile(readme_block("async def ask_agent"), "README.md", "exec"), namespace)
+    search = {"server_label": "github", "name": "search_docs", "arguments": {}, "output": "ok"}
+    delete = {**search, "name": "delete_repo"}
+    script = [[{"mcp_call": search}, {"mcp_call": delete}], [{"text": "Done."}]]
+    async with AssistantServer(script=script, azure=True, api_key="entra") as server:
+        client = AssistantClient.for_azure(
+            server.azure_endpoint, api_version="2025-05-15-preview", api_key="entra"
+        )
+        async with client:
+            agent = await client.assistants.create(model="gpt-4o")
+            thread = await client.threads.create(messages=[{"role": "user", "content": "Go"}])
+        text = await namespace["ask_agent"](server.azure_endpoint, agent.id, thread.id, "entra")
+        [submit] = [r for r in server.requests if r.path.endswith("/submit_tool_outputs")]
+    assert "Done." == text
+    assert [True, False] == [approval["approve"] for approval in submit.json["tool_approvals"]]
