@@ -20,8 +20,8 @@ from typing import Any, Final
 import aiohttp
 import orjson
 import pytest
+from recorded_shapes import Frame, collapsed, frames_of, runs_of, shapes
 from shared_data import RECORDED, requires_recordings
-from test_realism import Frame, collapsed, frames_of, runs_of, shapes
 
 from assistant_stream.testing import AssistantServer
 

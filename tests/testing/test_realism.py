@@ -20,16 +20,15 @@ import aiohttp
 import orjson
 import pytest
 from builders import Recorder
+from recorded_shapes import Frame, collapsed, frames_of, runs_of, shapes
 from shared_data import RECORDED, recordings, requires_recordings
 from tool_bodies import RECORDED_PAIRS, without_repeats
 
 from assistant_stream import AssistantClient, StreamState, replay
-from assistant_stream.sse import SSEDecoder
 from assistant_stream.testing import AssistantServer
 
 pytestmark = requires_recordings
 
-Frame = tuple[str, Any]  # (event name, data: the decoded JSON, or the raw text of `done`)
 KEY: Final = "sk-test-0123456789abcdef"
 HEADERS: Final = {"Authorization": f"Bearer {KEY}", "OpenAI-Beta": "assistants=v2"}
 USER: Final = {"role": "user", "content": "What should I wear today?"}
@@ -53,51 +52,6 @@ CASES: Final = [
     if path not in FOLLOW_UPS.values()
 ]
 PAIRS: Final = [(first, second) for first, second in FOLLOW_UPS.items() if first.is_file()]
-
-
-def frames_of(body: bytes) -> list[Frame]:
-    """The events of an event-stream body, their JSON data decoded."""
-    decoder = SSEDecoder()
-    events = [*decoder.feed(body), *decoder.finish()]
-    return [(e.event, orjson.loads(e.data) if e.data.startswith("{") else e.data) for e in events]
-
-
-def collapsed(frames: list[Frame]) -> list[str]:
-    """The event names in order, each run of one delta event counted once."""
-    names: list[str] = []
-    for name, _ in frames:
-        if not (names and names[-1] == name and name.endswith(".delta")):
-            names.append(name)
-    return names
-
-
-def key_paths(value: Any, prefix: str = "") -> set[str]:
-    """Every key path in a JSON value (``a.b[].c``: key ``c`` of the items of list ``a.b``)."""
-    if isinstance(value, Mapping):
-        paths = set()
-        for key, item in value.items():
-            path = f"{prefix}.{key}" if prefix else key
-            paths |= {path, *key_paths(item, path)}
-        return paths
-    if isinstance(value, list):
-        return set().union(*(key_paths(item, f"{prefix}[]") for item in value))
-    return set()
-
-
-def shapes(frames: list[Frame]) -> dict[str, tuple[list[str], list[str]]]:
-    """Per event name: the key paths of its objects, and the statuses they say."""
-    paths: dict[str, set[str]] = {}
-    statuses: dict[str, set[str]] = {}
-    for name, data in frames:
-        if isinstance(data, dict):
-            paths.setdefault(name, set()).update(key_paths(data))
-            statuses.setdefault(name, set()).update([data["status"]] if "status" in data else [])
-    return {name: (sorted(paths[name]), sorted(statuses[name])) for name in paths}
-
-
-def runs_of(frames: list[Frame]) -> list[dict[str, Any]]:
-    """The run objects of a body, in order."""
-    return [d for _, d in frames if isinstance(d, dict) and d.get("object") == "thread.run"]
 
 
 # -- a recording's script ------------------------------------------------------------------
