@@ -137,3 +137,25 @@ def test_the_client_fixture_speaks_azure_to_an_azure_server(project: pytest.Pyte
         """
     )
     project.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_without_pytest_asyncio_the_client_fixture_says_what_it_needs(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With pytest-asyncio absent, asking for ``assistant_client`` fails saying why."""
+    shadow = project.mkdir("shadow")
+    (shadow / "pytest_asyncio.py").write_text("raise ImportError('not installed here')\n")
+    project.makeini("[pytest]\nfilterwarnings = error\n")
+    project.makepyfile(
+        """
+        def test_needs_it(assistant_client):
+            pass
+
+        def test_the_server_needs_nothing(assistant_server):
+            assert assistant_server.base_url.endswith("/v1")
+        """
+    )
+    monkeypatch.setenv("PYTHONPATH", str(shadow))
+    result = project.runpytest_subprocess("-p", "no:asyncio")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*the assistant_client fixture needs pytest-asyncio installed*"])
