@@ -14,7 +14,15 @@ import orjson
 
 from assistant_stream.sse import SSEDecoder
 
-__all__ = ["Frame", "collapsed", "frames_of", "key_paths", "runs_of", "shapes"]
+__all__ = [
+    "Frame",
+    "collapsed",
+    "frames_of",
+    "key_paths",
+    "recorded_answer",
+    "runs_of",
+    "shapes",
+]
 
 Frame = tuple[str, Any]  # (event name, data: the decoded JSON, or the raw text of `done`)
 
@@ -62,3 +70,20 @@ def shapes(frames: list[Frame]) -> dict[str, tuple[list[str], list[str]]]:
 def runs_of(frames: list[Frame]) -> list[dict[str, Any]]:
     """The run objects of a body, in order."""
     return [d for _, d in frames if isinstance(d, dict) and d.get("object") == "thread.run"]
+
+
+def recorded_answer(served: list[Frame], follow_up: list[Frame]) -> tuple[str, list[Any]]:
+    """The submit that continues a served body as the recorded ``follow_up`` did.
+
+    The follow-up opens with the tool step, completed: its outputs answer the calls the
+    served body's last run waits for. Returns the submit's path (below the base URL) and
+    its ``tool_outputs``.
+    """
+    waiting = runs_of(served)[-1]
+    asked = waiting["required_action"]["submit_tool_outputs"]["tool_calls"]
+    answers = follow_up[0][1]["step_details"]["tool_calls"]
+    outputs = [
+        {"tool_call_id": call["id"], "output": answer["function"]["output"]}
+        for call, answer in zip(asked, answers, strict=True)
+    ]
+    return f"threads/{waiting['thread_id']}/runs/{waiting['id']}/submit_tool_outputs", outputs

@@ -20,7 +20,7 @@ from typing import Any, Final
 import aiohttp
 import orjson
 import pytest
-from recorded_shapes import Frame, collapsed, frames_of, runs_of, shapes
+from recorded_shapes import Frame, collapsed, frames_of, recorded_answer, runs_of, shapes
 from shared_data import RECORDED, requires_recordings
 
 from assistant_stream.testing import AssistantServer
@@ -172,14 +172,7 @@ async def served(halves: list[list[Frame]]) -> list[list[Frame]]:
         run_body = {"assistant_id": agent["id"], "stream": True}
         bodies = [await post(f"threads/{thread['id']}/runs", run_body)]
         for half in halves[1:]:
-            waiting = runs_of(frames_of(bodies[-1]))[-1]
-            asked = waiting["required_action"]["submit_tool_outputs"]["tool_calls"]
-            answers = half[0][1]["step_details"]["tool_calls"]  # the tool step, completed
-            outputs = [
-                {"tool_call_id": call["id"], "output": answer["function"]["output"]}
-                for call, answer in zip(asked, answers, strict=True)
-            ]
-            path = f"threads/{thread['id']}/runs/{waiting['id']}/submit_tool_outputs"
+            path, outputs = recorded_answer(frames_of(bodies[-1]), half)
             bodies.append(await post(path, {"tool_outputs": outputs, "stream": True}))
     return [frames_of(body) for body in bodies]
 

@@ -20,7 +20,7 @@ import aiohttp
 import orjson
 import pytest
 from builders import Recorder
-from recorded_shapes import Frame, collapsed, frames_of, runs_of, shapes
+from recorded_shapes import Frame, collapsed, frames_of, recorded_answer, runs_of, shapes
 from shared_data import RECORDED, recordings, requires_recordings
 from tool_bodies import RECORDED_PAIRS, without_repeats
 
@@ -142,15 +142,7 @@ async def served(halves: list[list[Frame]]) -> list[list[Frame]]:
             thread = orjson.loads(await post("threads", {"messages": [USER]}))
             bodies = [await post(f"threads/{thread['id']}/runs", run_body)]
         for half in halves[1:]:
-            waiting = runs_of(frames_of(bodies[-1]))[-1]
-            asked = waiting["required_action"]["submit_tool_outputs"]["tool_calls"]
-            recorded_step = half[0][1]  # the follow-up opens with the tool step, completed
-            answers = recorded_step["step_details"]["tool_calls"]
-            outputs = [
-                {"tool_call_id": call["id"], "output": answer["function"]["output"]}
-                for call, answer in zip(asked, answers, strict=True)
-            ]
-            path = f"threads/{waiting['thread_id']}/runs/{waiting['id']}/submit_tool_outputs"
+            path, outputs = recorded_answer(frames_of(bodies[-1]), half)
             bodies.append(await post(path, {"tool_outputs": outputs, "stream": True}))
     return [frames_of(body) for body in bodies]
 
